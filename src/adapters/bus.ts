@@ -1,0 +1,77 @@
+// Bus port: pub/sub between the jobs and every API instance's WebSocket hub. In-process
+// EventEmitter embedded, Redis pub/sub scaled (any instance can serve any client).
+import { EventEmitter } from 'node:events';
+import type { Redis } from 'ioredis';
+
+export type BusHandler = (message: unknown) => void;
+export type Unsubscribe = () => Promise<void>;
+
+export interface Bus {
+  publish(channel: string, message: unknown): Promise<void>;
+  subscribe(channel: string, handler: BusHandler): Promise<Unsubscribe>;
+  close(): Promise<void>;
+}
+
+export class MemoryBus implements Bus {
+  private readonly emitter = new EventEmitter().setMaxListeners(0);
+
+  async publish(channel: string, message: unknown): Promise<void> {
+    // Serialised like Redis would, so subscribers never share an object with the publisher.
+    const payload = JSON.stringify(message);
+    // Delivered on a later tick, as over Redis: publishers never run subscriber code inline.
+    setImmediate(() => this.emitter.emit(channel, JSON.parse(payload)));
+  }
+
+  async subscribe(channel: string, handler: BusHandler): Promise<Unsubscribe> {
+    this.emitter.on(channel, handler);
+    return async () => { this.emitter.off(channel, handler); };
+  }
+
+  async close(): Promise<void> {
+    this.emitter.removeAllListeners();
+  }
+}
+
+export class RedisBus implements Bus {
+  private readonly handlers = new Map<string, Set<BusHandler>>();
+
+  /** `subscriber` must be a dedicated connection: a subscribed Redis connection can do nothing else. */
+  constructor(private readonly publisher: Redis, private readonly subscriber: Redis, private readonly prefix: string) {
+    subscriber.on('message', (fullChannel: string, payload: string) => {
+      const handlers = this.handlers.get(fullChannel.slice(this.prefix.length));
+      if (!handlers) return;
+      let message: unknown;
+      try {
+        message = JSON.parse(payload);
+      } catch {
+        return; // Not ours: someone else published on our channel.
+      }
+      for (const handler of handlers) handler(message);
+    });
+  }
+
+  async publish(channel: string, message: unknown): Promise<void> {
+    await this.publisher.publish(this.prefix + channel, JSON.stringify(message));
+  }
+
+  async subscribe(channel: string, handler: BusHandler): Promise<Unsubscribe> {
+    let handlers = this.handlers.get(channel);
+    if (!handlers) {
+      handlers = new Set();
+      this.handlers.set(channel, handlers);
+      await this.subscriber.subscribe(this.prefix + channel);
+    }
+    handlers.add(handler);
+    return async () => {
+      const current = this.handlers.get(channel);
+      if (!current?.delete(handler) || current.size > 0) return;
+      this.handlers.delete(channel);
+      await this.subscriber.unsubscribe(this.prefix + channel);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.handlers.clear();
+    this.subscriber.disconnect();
+  }
+}

@@ -1,0 +1,91 @@
+// Cache port: latest quotes, rate-limit counters, revoked sessions. In-process LRU embedded,
+// Redis scaled (so counters and revocations are shared by every API instance).
+import { LRUCache } from 'lru-cache';
+import type { Redis } from 'ioredis';
+
+export interface Cache {
+  get<T>(key: string): Promise<T | null>;
+  set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Adds 1 and returns the new count; the first increment starts the key's TTL, later ones keep it. */
+  increment(key: string, ttlSeconds: number): Promise<number>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class MemoryCache implements Cache {
+  private readonly entries: LRUCache<string, { value: unknown }>;
+
+  constructor(maxEntries = 100_000) {
+    this.entries = new LRUCache({ max: maxEntries, ttlAutopurge: false });
+  }
+
+  async get<T>(key: string): Promise<T | null> {
+    const entry = this.entries.get(key);
+    // A copy, as Redis would give, so callers cannot mutate what is cached.
+    return entry === undefined ? null : (structuredClone(entry.value) as T);
+  }
+
+  async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    this.entries.set(key, { value: structuredClone(value) }, { ttl: ttlSeconds * 1000 });
+  }
+
+  async delete(key: string): Promise<void> {
+    this.entries.delete(key);
+  }
+
+  async increment(key: string, ttlSeconds: number): Promise<number> {
+    const current = this.entries.get(key);
+    if (current === undefined) {
+      this.entries.set(key, { value: 1 }, { ttl: ttlSeconds * 1000 });
+      return 1;
+    }
+    const next = Number(current.value) + 1;
+    this.entries.set(key, { value: next }, { noUpdateTTL: true });
+    return next;
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.entries.clear();
+  }
+}
+
+export class RedisCache implements Cache {
+  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+
+  private key(key: string): string {
+    return this.prefix + key;
+  }
+
+  async get<T>(key: string): Promise<T | null> {
+    const raw = await this.redis.get(this.key(key));
+    return raw === null ? null : (JSON.parse(raw) as T);
+  }
+
+  async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    await this.redis.set(this.key(key), JSON.stringify(value), 'EX', Math.max(1, Math.ceil(ttlSeconds)));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.redis.del(this.key(key));
+  }
+
+  async increment(key: string, ttlSeconds: number): Promise<number> {
+    const full = this.key(key);
+    // One round trip; EXPIRE NX sets the TTL only on the first increment of the window.
+    const results = await this.redis.multi().incr(full).expire(full, Math.max(1, Math.ceil(ttlSeconds)), 'NX').exec();
+    const [error, count] = results?.[0] ?? [new Error('empty MULTI reply'), null];
+    if (error) throw error;
+    return Number(count);
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  async close(): Promise<void> {
+    // The connection is shared and closed by its owner (the composition root).
+  }
+}

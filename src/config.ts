@@ -1,0 +1,199 @@
+// Typed configuration, read once at start from the environment and `.env`.
+// Nothing else in the code reads process.env: everything takes a Config.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+
+export type Tier = 'basic' | 'premium' | 'pro';
+export const TIERS: readonly Tier[] = ['basic', 'premium', 'pro'];
+
+export type MarketDataProviderChoice = 'auto' | 'yahoo' | 'simulated' | 'csv';
+
+export interface Config {
+  port: number;
+  host: string;
+  debug: boolean;
+  allowedHosts: string[];
+  secretKey: string;
+  /** Where the embedded database, the generated secret and archives live; `memory://` keeps nothing. */
+  dataDir: string;
+  /** PostgreSQL URL when scaled; null means the embedded PGlite under dataDir. */
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  /** Prefix of every Redis key and channel, so several deployments (or test runs) can share one Redis. */
+  redisPrefix: string;
+  jwt: { accessTtlSeconds: number; refreshTtlSeconds: number };
+  rateLimits: { basic: number; premium: number; pro: number; anonymous: number };
+  corsOrigins: string[];
+  trustProxy: boolean;
+  logLevel: string;
+  marketDataProvider: MarketDataProviderChoice;
+  geminiApiKey: string | null;
+  newsApiKey: string | null;
+  kafkaBootstrapServers: string[];
+}
+
+/** A bad setting; start-up prints its message as one line and exits with code 2. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, expected: string) {
+    super(`${variable}: ${expected}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The seed's placeholder, which must never sign a real token. */
+const PLACEHOLDER_SECRETS = new Set(['your-secret-key', 'changeme', 'secret', 'django-insecure']);
+const MIN_SECRET_BYTES = 32;
+/** STOCKMIND_DATA_DIR=memory:// runs on an in-memory database that vanishes on exit (demos, tests). */
+export const MEMORY = 'memory://';
+
+type Env = Record<string, string | undefined>;
+
+/** process.env over `.env` (the real environment wins, as with dotenv). */
+export function readEnv(cwd = process.cwd()): Env {
+  const file = join(cwd, '.env');
+  const fromFile = existsSync(file) ? parseDotenv(readFileSync(file)) : {};
+  return { ...fromFile, ...process.env };
+}
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const value = text(env, name)?.toLowerCase();
+  if (value === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  throw new ConfigError(name, `expected true or false, got "${env[name]}"`);
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!/^-?\d+$/.test(value) || parsed < min || parsed > max) {
+    throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got "${value}"`);
+  }
+  return parsed;
+}
+
+function list(env: Env, name: string): string[] {
+  return (text(env, name) ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const value = text(env, name);
+  if (value === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(name, `expected a URL like ${protocols[0]}//host:port/..., got "${value}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `expected a ${protocols.join(' or ')} URL, got "${parsed.protocol}"`);
+  }
+  return value;
+}
+
+/** DATABASE_URL, or the seed's DB_* parts when only those are given. */
+function databaseUrl(env: Env): string | null {
+  const direct = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  if (direct) return direct;
+  const host = text(env, 'DB_HOST');
+  if (!host) return null;
+  const engine = text(env, 'DB_ENGINE');
+  if (engine && !engine.includes('postgres')) {
+    throw new ConfigError('DB_ENGINE', `only PostgreSQL is supported, got "${engine}"`);
+  }
+  const port = integer(env, 'DB_PORT', 5432, 1, 65535);
+  const user = encodeURIComponent(text(env, 'DB_USER') ?? 'postgres');
+  const password = text(env, 'DB_PASSWORD');
+  const name = encodeURIComponent(text(env, 'DB_NAME') ?? 'stockmind');
+  const auth = password ? `${user}:${encodeURIComponent(password)}` : user;
+  return `postgresql://${auth}@${host}:${port}/${name}`;
+}
+
+/** REDIS_URL, or REDIS_HOST/REDIS_PORT as the seed's .env gives them. */
+function redisUrl(env: Env): string | null {
+  const direct = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  if (direct) return direct;
+  const host = text(env, 'REDIS_HOST');
+  if (!host) return null;
+  return `redis://${host}:${integer(env, 'REDIS_PORT', 6379, 1, 65535)}`;
+}
+
+/**
+ * Embedded, with no SECRET_KEY: make one on first start and keep it in the data directory,
+ * readable by its owner only, so tokens survive restarts.
+ */
+function embeddedSecret(dataDir: string): string {
+  if (dataDir === MEMORY) return randomBytes(48).toString('base64url');
+  const file = join(dataDir, 'secret_key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+function secretKey(env: Env, scaled: boolean, debug: boolean, dataDir: string): string {
+  const given = text(env, 'SECRET_KEY');
+  if (given === undefined) {
+    if (scaled) throw new ConfigError('SECRET_KEY', `required when DATABASE_URL is set: every instance must sign with the same key of at least ${MIN_SECRET_BYTES} bytes`);
+    return embeddedSecret(dataDir);
+  }
+  const weak = PLACEHOLDER_SECRETS.has(given.toLowerCase()) || Buffer.byteLength(given) < MIN_SECRET_BYTES;
+  if (weak && (scaled || !debug)) {
+    throw new ConfigError('SECRET_KEY', `expected a random secret of at least ${MIN_SECRET_BYTES} bytes, not a placeholder (generate one with: openssl rand -base64 48)`);
+  }
+  return given;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = text(env, name)?.toLowerCase();
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `expected one of ${allowed.join(', ')}, got "${value}"`);
+  }
+  return value as T;
+}
+
+export function loadConfig(env: Env = readEnv()): Config {
+  const debug = boolean(env, 'DEBUG', false);
+  const dataDirSetting = text(env, 'STOCKMIND_DATA_DIR') ?? './data';
+  const dataDir = dataDirSetting === MEMORY ? MEMORY : resolve(dataDirSetting);
+  const database = databaseUrl(env);
+  const redis = redisUrl(env);
+  const accessMinutes = integer(env, 'JWT_ACCESS_TOKEN_EXPIRE_MINUTES', 60, 1, 24 * 60);
+  const refreshDays = integer(env, 'JWT_REFRESH_TOKEN_EXPIRE_DAYS', 7, 1, 365);
+  return {
+    port: integer(env, 'PORT', 8000, 0, 65535),
+    host: text(env, 'HOST') ?? '0.0.0.0',
+    debug,
+    allowedHosts: list(env, 'ALLOWED_HOSTS'),
+    secretKey: secretKey(env, database !== null, debug, dataDir),
+    dataDir,
+    databaseUrl: database,
+    redisUrl: redis,
+    redisPrefix: text(env, 'REDIS_PREFIX') ?? 'stockmind:',
+    jwt: { accessTtlSeconds: accessMinutes * 60, refreshTtlSeconds: refreshDays * 86_400 },
+    rateLimits: {
+      basic: integer(env, 'RATE_LIMIT_BASIC', 1_000, 1, 1e9),
+      premium: integer(env, 'RATE_LIMIT_PREMIUM', 10_000, 1, 1e9),
+      pro: integer(env, 'RATE_LIMIT_PRO', 100_000, 1, 1e9),
+      anonymous: integer(env, 'RATE_LIMIT_ANONYMOUS', 1_000, 1, 1e9),
+    },
+    corsOrigins: list(env, 'CORS_ORIGINS'),
+    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], debug ? 'debug' : 'info'),
+    marketDataProvider: oneOf(env, 'MARKET_DATA_PROVIDER', ['auto', 'yahoo', 'simulated', 'csv'], 'auto'),
+    geminiApiKey: text(env, 'GEMINI_API_KEY') ?? null,
+    newsApiKey: text(env, 'NEWS_API_KEY') ?? null,
+    kafkaBootstrapServers: list(env, 'KAFKA_BOOTSTRAP_SERVERS'),
+  };
+}

@@ -1,0 +1,3 @@
+export * from './auth.ts';
+export * from './market.ts';
+export * from './portfolio.ts';

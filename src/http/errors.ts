@@ -1,0 +1,83 @@
+// The translation of every error into the envelope: ours (ApiError), validation, Fastify's own.
+import type { FastifyError } from 'fastify';
+import { ApiError } from '../errors.ts';
+import { errorBody, type ErrorEnvelope } from './envelope.ts';
+
+interface AjvIssue {
+  instancePath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+// Wording after Django REST framework's, so the client shows familiar messages.
+function describe(issue: AjvIssue): string {
+  const p = issue.params;
+  switch (issue.keyword) {
+    case 'required': return 'This field is required.';
+    case 'type': return `Must be ${p.type === 'integer' ? 'an integer' : `a ${String(p.type)}`}.`;
+    case 'minLength': return Number(p.limit) === 1 ? 'This field may not be blank.' : `Ensure this field has at least ${String(p.limit)} characters.`;
+    case 'maxLength': return `Ensure this field has no more than ${String(p.limit)} characters.`;
+    case 'minimum': case 'exclusiveMinimum': return `Ensure this value is ${issue.keyword === 'minimum' ? 'greater than or equal to' : 'greater than'} ${String(p.limit)}.`;
+    case 'maximum': case 'exclusiveMaximum': return `Ensure this value is ${issue.keyword === 'maximum' ? 'less than or equal to' : 'less than'} ${String(p.limit)}.`;
+    case 'enum': return `Must be one of: ${(p.allowedValues as unknown[]).join(', ')}.`;
+    case 'const': return `Must be ${String(p.allowedValue)}.`;
+    case 'pattern': return 'This value has an invalid format.';
+    case 'format':
+      switch (p.format) {
+        case 'email': return 'Enter a valid email address.';
+        case 'uuid': return 'Must be a valid UUID.';
+        case 'uri': return 'Enter a valid URL.';
+        case 'date': return 'Date has wrong format. Use YYYY-MM-DD.';
+        case 'date-time': return 'Datetime has wrong format. Use ISO 8601.';
+        default: return `Must be a valid ${String(p.format)}.`;
+      }
+    default: return issue.message ? `${issue.message[0]?.toUpperCase()}${issue.message.slice(1)}.` : 'Invalid value.';
+  }
+}
+
+/** Ajv issues as DRF-style field errors: `{"email": ["Enter a valid email address."]}`. */
+export function fieldErrors(issues: AjvIssue[]): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  for (const issue of issues) {
+    // anyOf/oneOf wrappers repeat what their branches already said.
+    if (issue.keyword === 'anyOf' || issue.keyword === 'oneOf') continue;
+    const path = issue.instancePath.split('/').filter(Boolean);
+    if (issue.keyword === 'required') path.push(String(issue.params.missingProperty));
+    const field = path.join('.') || 'nonFieldErrors';
+    const message = path.length === 0 && issue.keyword === 'type'
+      ? `Invalid data. Expected an ${String(issue.params.type)}.`
+      : describe(issue);
+    const list = (errors[field] ??= []);
+    if (!list.includes(message)) list.push(message);
+  }
+  return errors;
+}
+
+const PART_NAMES: Record<string, string> = { body: 'request body', querystring: 'query string', params: 'path', headers: 'headers' };
+
+/** Any error reaching the handler, as the status and envelope to answer with. */
+export function toEnvelope(error: FastifyError | ApiError | Error): { status: number; body: ErrorEnvelope; headers: Record<string, string> } {
+  if (error instanceof ApiError) {
+    return { status: error.statusCode, body: errorBody(error.statusCode, error.message, error.errors), headers: error.headers };
+  }
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const part = PART_NAMES[fastifyError.validationContext ?? 'body'] ?? 'request';
+    return { status: 400, body: errorBody(400, `Invalid ${part}.`, fieldErrors(fastifyError.validation as AjvIssue[])), headers: {} };
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { status: 400, body: errorBody(400, 'Malformed JSON in request body.', { body: ['Could not parse the body as JSON.'] }), headers: {} };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, body: errorBody(413, 'Request body is too large (the limit is 1 MB).', { body: ['Request body is too large.'] }), headers: {} };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, body: errorBody(415, 'Unsupported media type: send application/json.', { body: ['Unsupported media type.'] }), headers: {} };
+  }
+  const status = fastifyError.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    // Fastify's own 4xx (bad content length, bad URL...): its message is safe to show.
+    return { status, body: errorBody(status, fastifyError.message), headers: {} };
+  }
+  return { status: 500, body: errorBody(500, 'Internal server error.'), headers: {} };
+}

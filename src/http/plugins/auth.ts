@@ -1,0 +1,91 @@
+// Who is calling, and may they: Bearer JWT or X-API-Key, then the daily quota of their tier
+// (or of their IP when anonymous). Runs before the body is read, so a spent quota costs little.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../config.ts';
+import { ApiError, unauthorized } from '../../errors.ts';
+import type { AccountService, Principal } from '../../services/accounts.ts';
+import type { Quota, RateLimiter } from '../../services/rate-limits.ts';
+import type { TokenService } from '../../services/tokens.ts';
+
+export interface Caller extends Principal {
+  /** The JWT session (refresh family); null when the API key authenticated. */
+  sessionId: string | null;
+  via: 'jwt' | 'api_key';
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `required`: 401 without credentials; `optional`: identify when given; `none`: ignore headers. */
+    auth?: 'required' | 'optional' | 'none';
+    /** false exempts the route from quotas (health checks, docs). */
+    rateLimit?: boolean;
+  }
+  interface FastifyRequest {
+    caller: Caller | null;
+  }
+}
+
+export interface AuthDeps {
+  config: Config;
+  accounts: AccountService;
+  tokens: TokenService;
+  rateLimiter: RateLimiter;
+}
+
+const NO_CREDENTIALS = 'Authentication credentials were not provided.';
+
+async function identify(request: FastifyRequest, deps: AuthDeps): Promise<Caller | null> {
+  const authorization = request.headers.authorization;
+  const apiKey = request.headers['x-api-key'];
+  if (authorization) {
+    const [scheme, token, extra] = authorization.split(' ');
+    if (scheme?.toLowerCase() !== 'bearer' || !token || extra !== undefined) {
+      throw unauthorized('Authorization header must be "Bearer <token>".', { authorization: ['Invalid Authorization header.'] });
+    }
+    const claims = await deps.tokens.authenticate(token);
+    const principal = await deps.accounts.principal(claims.sub);
+    if (!principal) throw unauthorized('User not found or inactive.', { token: ['User not found or inactive.'] });
+    return { ...principal, sessionId: claims.sid, via: 'jwt' };
+  }
+  if (typeof apiKey === 'string' && apiKey !== '') {
+    const userId = await deps.accounts.userIdForApiKey(apiKey);
+    const principal = userId ? await deps.accounts.principal(userId) : null;
+    if (!principal) throw unauthorized('Invalid API key.', { apiKey: ['Invalid API key.'] });
+    return { ...principal, sessionId: null, via: 'api_key' };
+  }
+  return null;
+}
+
+function quotaHeaders(reply: FastifyReply, quota: Quota): void {
+  reply.header('X-RateLimit-Limit', quota.limit);
+  reply.header('X-RateLimit-Remaining', quota.remaining);
+  // Epoch seconds of the reset, as GitHub's API gives it.
+  reply.header('X-RateLimit-Reset', Math.floor(quota.resetsAt.getTime() / 1000));
+}
+
+export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
+  app.decorateRequest('caller', null);
+  app.addHook('onRequest', async (request, reply) => {
+    const config = request.routeOptions.config;
+    const mode = config.auth ?? 'none';
+    request.caller = mode === 'none' ? null : await identify(request, deps);
+    if (mode === 'required' && !request.caller) throw unauthorized(NO_CREDENTIALS);
+    if (config.rateLimit === false) return;
+
+    const quota = request.caller
+      ? await deps.rateLimiter.consume(`user:${request.caller.userId}`, request.caller.dailyLimit)
+      : await deps.rateLimiter.consume(`ip:${request.ip}`, deps.config.rateLimits.anonymous);
+    quotaHeaders(reply, quota);
+    if (!quota.allowed) {
+      const retryAfter = Math.max(1, Math.ceil((quota.resetsAt.getTime() - Date.now()) / 1000));
+      const who = request.caller ? `your ${request.caller.tier} tier` : 'anonymous requests';
+      throw new ApiError(429, `Daily request limit of ${quota.limit} for ${who} reached; it resets at ${quota.resetsAt.toISOString()}.`, {}, { 'Retry-After': String(retryAfter) });
+    }
+  });
+}
+
+/** The caller of a route declared with `auth: 'required'`. */
+export function callerOf(request: FastifyRequest): Caller {
+  if (!request.caller) throw unauthorized(NO_CREDENTIALS);
+  return request.caller;
+}

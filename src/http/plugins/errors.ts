@@ -1,0 +1,41 @@
+// Every answer that is not a success is the error envelope: thrown errors, validation
+// failures, unknown paths (404) and known paths with the wrong method (405).
+import type { FastifyInstance } from 'fastify';
+import FindMyWay from 'find-my-way';
+import { errorBody } from '../envelope.ts';
+import { toEnvelope } from '../errors.ts';
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  // A second router knows every path with its methods, to tell 405 from 404.
+  const known = FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true });
+  app.addHook('onRoute', (route) => {
+    if (route.url === '*' || route.url.endsWith('/*')) return;
+    for (const method of [route.method].flat()) {
+      if (method === 'OPTIONS') continue;
+      try {
+        known.on(method as 'GET', route.url, () => {});
+      } catch {
+        // Already known (Fastify adds HEAD for GET routes).
+      }
+    }
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = METHODS.filter((method) => known.find(method, path) !== null);
+    if (allowed.length > 0) {
+      return reply.status(405).header('Allow', [...allowed, 'OPTIONS'].join(', '))
+        .send(errorBody(405, `Method "${request.method}" not allowed.`));
+    }
+    return reply.status(404).send(errorBody(404, `Not found: ${request.method} ${path}`));
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body, headers } = toEnvelope(error as Error);
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ status, message: body.message }, 'request rejected');
+    return reply.status(status).headers(headers).send(body);
+  });
+}

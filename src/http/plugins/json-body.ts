@@ -1,0 +1,34 @@
+// JSON bodies: Fastify's safe parser (prototype poisoning is rejected), an empty body read as
+// "no body" (so `POST /logout` with a JSON content type and nothing in it works), and
+// snake_case keys accepted as camelCase ("full_name" → "fullName"), as the seed's clients may send either.
+import type { FastifyInstance } from 'fastify';
+
+const MAX_DEPTH = 32;
+
+export function camelizeKeys(value: unknown, depth = 0): unknown {
+  if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => camelizeKeys(item, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const camel = key.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
+    // An explicit camelCase key wins over its snake_case twin.
+    if (camel !== key && Object.hasOwn(value, camel)) continue;
+    out[camel] = camelizeKeys(item, depth + 1);
+  }
+  return out;
+}
+
+export function registerJsonBody(app: FastifyInstance): void {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    parse(request, body.toString(), (error, parsed) => {
+      if (error) done(error, undefined);
+      else done(null, camelizeKeys(parsed));
+    });
+  });
+}

@@ -1,0 +1,221 @@
+// /api/auth/* and /api/token/refresh/: the seed's §6.2 and API_CONTRACT.md's Auth section.
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { badRequest, unauthorized } from '../../errors.ts';
+import type { AccountService, UserWithProfile } from '../../services/accounts.ts';
+import type { RateLimiter } from '../../services/rate-limits.ts';
+import type { ClientInfo, TokenService } from '../../services/tokens.ts';
+import { Envelope, ListEnvelope, ok, okList, responses } from '../envelope.ts';
+import { PageQuery, pageOf, paginationOf } from '../pagination.ts';
+import { callerOf } from '../plugins/auth.ts';
+
+export interface AuthRouteDeps {
+  accounts: AccountService;
+  tokens: TokenService;
+  rateLimiter: RateLimiter;
+}
+
+const DateTime = Type.String({ format: 'date-time' });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+
+const User = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  email: Type.String(),
+  fullName: Type.String(),
+  avatarUrl: Nullable(Type.String()),
+  isEmailVerified: Type.Boolean(),
+  createdAt: DateTime,
+});
+
+const NotificationPreferences = Type.Object({
+  emailAlerts: Type.Boolean(),
+  priceAlerts: Type.Boolean(),
+  newsDigest: Type.Boolean(),
+  predictionUpdates: Type.Boolean(),
+});
+
+const Usage = Type.Object({
+  requestsToday: Type.Integer(),
+  dailyLimit: Type.Integer(),
+  remaining: Type.Integer(),
+  resetsAt: DateTime,
+});
+
+const ProfileUser = Type.Composite([User, Type.Object({
+  updatedAt: DateTime,
+  lastLogin: Nullable(DateTime),
+  isAdmin: Type.Boolean(),
+  profile: Type.Object({
+    tier: Type.Union([Type.Literal('basic'), Type.Literal('premium'), Type.Literal('pro')]),
+    apiKeyPrefix: Type.String({ description: 'First characters of your API key; the key itself is shown only when made' }),
+    apiKeyCreatedAt: DateTime,
+    notificationPreferences: NotificationPreferences,
+    lastLoginIp: Nullable(Type.String()),
+    usage: Usage,
+  }),
+})]);
+
+const Tokens = Type.Object({ token: Type.String({ description: 'Access JWT' }), refresh: Type.String({ description: 'Refresh JWT' }) });
+const Session = Type.Composite([Tokens, Type.Object({ user: User })]);
+const Registered = Type.Composite([Session, Type.Object({ apiKey: Type.String({ description: 'Your API key, shown this once' }) })]);
+
+const Email = Type.String({ maxLength: 254, description: 'Your login' });
+const Password = Type.String({ minLength: 1, maxLength: 256 });
+const FullName = Type.String({ maxLength: 150 });
+
+const RegisterBody = Type.Object({
+  email: Email,
+  password: Password,
+  fullName: Type.Optional(FullName),
+  name: Type.Optional(Type.String({ maxLength: 150, description: 'Synonym of fullName' })),
+}, { additionalProperties: false });
+
+const LoginBody = Type.Object({ email: Email, password: Password }, { additionalProperties: false });
+const RefreshBody = Type.Object({ refresh: Type.String({ minLength: 1, maxLength: 2048 }) }, { additionalProperties: false });
+const LogoutBody = Type.Union([
+  Type.Object({ refresh: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })) }, { additionalProperties: false }),
+  Type.Null(),
+]);
+
+const ProfilePatch = Type.Object({
+  fullName: Type.Optional(FullName),
+  name: Type.Optional(FullName),
+  avatarUrl: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  notificationPreferences: Type.Optional(Type.Partial(NotificationPreferences, { additionalProperties: false })),
+}, { additionalProperties: false });
+
+const ApiKey = Type.Object({ apiKey: Type.String(), apiKeyPrefix: Type.String(), createdAt: DateTime });
+
+const SessionSummary = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  createdAt: DateTime,
+  lastUsedAt: DateTime,
+  expiresAt: DateTime,
+  ip: Nullable(Type.String()),
+  userAgent: Nullable(Type.String()),
+  current: Type.Boolean({ description: 'The session of the token making this request' }),
+});
+
+function publicUser(user: UserWithProfile) {
+  return { id: user.id, email: user.email, fullName: user.fullName, avatarUrl: user.avatarUrl, isEmailVerified: user.isEmailVerified, createdAt: user.createdAt };
+}
+
+function client(request: FastifyRequest): ClientInfo {
+  return { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
+}
+
+export function authRoutes(root: FastifyInstance, deps: AuthRouteDeps): void {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  const { accounts, tokens, rateLimiter } = deps;
+
+  async function profileOf(userId: string) {
+    const user = await accounts.get(userId);
+    const principal = await accounts.principal(userId);
+    const quota = await rateLimiter.peek(`user:${userId}`, principal?.dailyLimit ?? 0);
+    return {
+      ...publicUser(user),
+      updatedAt: user.updatedAt,
+      lastLogin: user.lastLogin,
+      isAdmin: user.isAdmin,
+      profile: {
+        tier: user.profile.tier as 'basic' | 'premium' | 'pro',
+        apiKeyPrefix: user.profile.apiKeyPrefix,
+        apiKeyCreatedAt: user.profile.apiKeyCreatedAt,
+        notificationPreferences: user.profile.notificationPreferences,
+        lastLoginIp: user.profile.lastLoginIp,
+        usage: { requestsToday: quota.used, dailyLimit: quota.limit, remaining: quota.remaining, resetsAt: quota.resetsAt },
+      },
+    };
+  }
+
+  app.post('/api/auth/register/', {
+    schema: { tags: ['auth'], summary: 'Create an account', body: RegisterBody, response: responses(Envelope(Registered), [], 201) },
+  }, async (request, reply) => {
+    const body = request.body as Static<typeof RegisterBody>;
+    const { user, apiKey } = await accounts.createUser({
+      email: body.email, password: body.password, fullName: body.fullName ?? body.name, ip: request.ip,
+    });
+    const pair = await tokens.startSession(user.id, client(request));
+    return reply.status(201).send(ok({ ...pair, user: publicUser(user), apiKey }, 'Registration successful'));
+  });
+
+  app.post('/api/auth/login/', {
+    schema: { tags: ['auth'], summary: 'Log in with email and password', body: LoginBody, response: responses(Envelope(Session)) },
+  }, async (request) => {
+    const user = await accounts.authenticate(request.body.email, request.body.password, request.ip);
+    const pair = await tokens.startSession(user.id, client(request));
+    return ok({ ...pair, user: publicUser(user) }, 'Login successful');
+  });
+
+  app.post('/api/token/refresh/', {
+    schema: { tags: ['auth'], summary: 'Trade a refresh token for a new pair (the old one is spent)', body: RefreshBody, response: responses(Envelope(Tokens), [401]) },
+  }, async (request) => ok(await tokens.rotate(request.body.refresh, client(request)), 'Token refreshed'));
+
+  app.post('/api/auth/logout/', {
+    config: { auth: 'optional' },
+    schema: {
+      tags: ['auth'], summary: 'End the session of the access token (no body needed), or of the refresh token given',
+      body: LogoutBody, response: responses(Envelope(Type.Null()), [401]),
+    },
+  }, async (request) => {
+    const refresh = (request.body as Static<typeof LogoutBody> | undefined)?.refresh;
+    const caller = request.caller;
+    if (!caller && !refresh) throw unauthorized('Authentication credentials were not provided.');
+    if (caller?.via === 'api_key' && !refresh) {
+      throw badRequest('An API key has no session to log out of; send {"refresh": ...} or regenerate the key.', { refresh: ['This field is required with an API key.'] });
+    }
+    if (caller?.sessionId) await tokens.endSession(caller.userId, caller.sessionId);
+    if (refresh) {
+      const owner = await tokens.endSessionOfRefresh(refresh);
+      if (caller && owner !== caller.userId) throw badRequest('That refresh token belongs to another user.', { refresh: ['Not your token.'] });
+    }
+    return ok(null, 'Logout successful');
+  });
+
+  app.get('/api/auth/profile/', {
+    config: { auth: 'required' },
+    schema: { tags: ['auth'], summary: 'Your user, profile, tier and usage', security: [{ bearer: [] }, { apiKey: [] }], response: responses(Envelope(ProfileUser), [401]) },
+  }, async (request) => ok(await profileOf(callerOf(request).userId)));
+
+  app.patch('/api/auth/profile/', {
+    config: { auth: 'required' },
+    schema: { tags: ['auth'], summary: 'Update name, avatar or notification preferences', security: [{ bearer: [] }, { apiKey: [] }], body: ProfilePatch, response: responses(Envelope(ProfileUser), [401]) },
+  }, async (request) => {
+    const { userId } = callerOf(request);
+    const body = request.body ?? {};
+    await accounts.updateProfile(userId, {
+      fullName: body.fullName ?? body.name,
+      avatarUrl: body.avatarUrl,
+      notificationPreferences: body.notificationPreferences,
+    });
+    return ok(await profileOf(userId), 'Profile updated');
+  });
+
+  app.post('/api/auth/api-key/', {
+    config: { auth: 'required' },
+    schema: { tags: ['auth'], summary: 'Make a new API key (the old one stops working); shown only in this answer', security: [{ bearer: [] }, { apiKey: [] }], response: responses(Envelope(ApiKey), [401]) },
+  }, async (request) => {
+    const key = await accounts.regenerateApiKey(callerOf(request).userId);
+    return ok({ apiKey: key.apiKey, apiKeyPrefix: key.prefix, createdAt: key.createdAt }, 'Store this key now: it is shown only once.');
+  });
+
+  app.get('/api/auth/sessions/', {
+    config: { auth: 'required' },
+    schema: { tags: ['auth'], summary: 'Your open sessions (logins), most recently used first', security: [{ bearer: [] }, { apiKey: [] }], querystring: PageQuery, response: responses(ListEnvelope(SessionSummary), [401]) },
+  }, async (request) => {
+    const caller = callerOf(request);
+    const all = await tokens.sessions(caller.userId, caller.sessionId);
+    // A user has a handful of sessions: paging them in memory is simpler than in SQL.
+    const page = pageOf(request.query);
+    return okList(all.slice(page.offset, page.offset + page.pageSize), paginationOf(request, page, all.length));
+  });
+
+  app.delete('/api/auth/sessions/:id/', {
+    config: { auth: 'required' },
+    schema: { tags: ['auth'], summary: 'End one of your sessions', security: [{ bearer: [] }, { apiKey: [] }], params: Type.Object({ id: Type.String({ format: 'uuid' }) }), response: responses(Envelope(Type.Null()), [401, 404]) },
+  }, async (request) => {
+    await tokens.endSession(callerOf(request).userId, request.params.id);
+    return ok(null, 'Session ended');
+  });
+}

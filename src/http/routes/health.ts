@@ -1,0 +1,69 @@
+// GET /api/health/: can this instance reach its database and Redis? For load balancers (status
+// code) and people (the details). Exempt from quotas: a balancer polls it all day.
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../../errors.ts';
+import { Envelope, ok, responses } from '../envelope.ts';
+
+export interface HealthDeps {
+  version: string;
+  scale: 'embedded' | 'scaled';
+  database: { kind: string; ping(): Promise<void> };
+  /** null when this scale has no Redis. */
+  redis: { ping(): Promise<unknown> } | null;
+}
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+const Check = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('down'), Type.Literal('not_configured')]),
+  kind: Type.Optional(Type.String()),
+  latencyMs: Type.Optional(Type.Number()),
+  error: Type.Optional(Type.String()),
+});
+const Health = Type.Object({
+  status: Type.Literal('ok'),
+  version: Type.String(),
+  scale: Type.String(),
+  uptimeSeconds: Type.Integer(),
+  database: Check,
+  redis: Check,
+});
+
+async function check(ping: () => Promise<unknown>) {
+  const started = performance.now();
+  try {
+    await Promise.race([
+      ping(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS).unref()),
+    ]);
+    return { status: 'ok' as const, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
+  } catch (error) {
+    return { status: 'down' as const, error: (error as Error).message };
+  }
+}
+
+export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
+  const startedAt = Date.now();
+  app.get('/api/health/', {
+    config: { rateLimit: false },
+    schema: { tags: ['operations'], summary: 'Database and Redis reachability, version', response: responses(Envelope(Health), [503]) },
+  }, async () => {
+    const [database, redis] = await Promise.all([
+      check(() => deps.database.ping()),
+      deps.redis ? check(() => deps.redis!.ping()) : Promise.resolve({ status: 'not_configured' as const }),
+    ]);
+    const down = [database.status === 'down' && `database: ${database.error}`, redis.status === 'down' && `redis: ${redis.error}`].filter(Boolean) as string[];
+    if (down.length > 0) {
+      throw new ApiError(503, 'Service unavailable: a dependency is down.', Object.fromEntries(down.map((line) => [line.split(':')[0]!, [line]])));
+    }
+    return ok({
+      status: 'ok' as const,
+      version: deps.version,
+      scale: deps.scale,
+      uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
+      database: { ...database, kind: deps.database.kind },
+      redis,
+    });
+  });
+}

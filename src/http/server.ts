@@ -1,0 +1,90 @@
+// The Fastify app: conventions first (ids, JSON, validation, errors, CORS, headers, docs,
+// auth), then each area's routes. Every plugin owns one concern.
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from '../config.ts';
+import { ErrorEnvelope } from './envelope.ts';
+import { registerAuth, type AuthDeps } from './plugins/auth.ts';
+import { registerErrorHandling } from './plugins/errors.ts';
+import { registerJsonBody } from './plugins/json-body.ts';
+import { registerValidation } from './plugins/validation.ts';
+import { authRoutes } from './routes/auth.ts';
+import { healthRoutes, type HealthDeps } from './routes/health.ts';
+
+export type HttpDeps = AuthDeps & { health: HealthDeps };
+
+export const BODY_LIMIT = 1024 * 1024;
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
+
+/** Loopback origins: a client on the developer's own machine (Vite on :5173, say). */
+const LOOPBACK_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
+
+function corsOrigin(config: Config) {
+  return (origin: string | undefined, done: (error: Error | null, allow: boolean) => void) => {
+    if (!origin) return done(null, false);
+    if (config.corsOrigins.length > 0) return done(null, config.corsOrigins.includes(origin) || config.corsOrigins.includes('*'));
+    // No list: any origin while DEBUG, else only this machine's.
+    return done(null, config.debug || LOOPBACK_ORIGIN.test(origin));
+  };
+}
+
+export async function buildServer(config: Config, deps: HttpDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
+    bodyLimit: BODY_LIMIT,
+    trustProxy: config.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    // Keep a caller's request id when it is sane, so one id follows a request across services.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  app.addHook('onRequest', async (request, reply) => { reply.header('X-Request-Id', request.id); });
+  if (config.allowedHosts.length > 0 && !config.allowedHosts.includes('*')) {
+    const allowed = new Set(config.allowedHosts.map((host) => host.toLowerCase()));
+    app.addHook('onRequest', async (request, reply) => {
+      // Django's ALLOWED_HOSTS: refuse requests for a Host we do not serve (DNS rebinding).
+      if (!allowed.has(request.hostname.toLowerCase())) return reply.status(400).send({ data: null, message: 'Invalid Host header.', status: 'error', errors: { host: ['Host not allowed.'] }, success: false, code: 400 });
+    });
+  }
+
+  registerJsonBody(app);
+  registerValidation(app);
+  registerErrorHandling(app);
+  app.addSchema(ErrorEnvelope);
+
+  await app.register(cors, {
+    origin: corsOrigin(config),
+    methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'X-Request-Id'],
+    exposedHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'X-Request-Id'],
+    maxAge: 600,
+  });
+  await app.register(helmet, { global: true });
+  app.addHook('onRoute', (route) => {
+    // The docs are static and public: no quota.
+    if (route.url.startsWith('/api/docs')) route.config = { ...route.config, rateLimit: false };
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'StockMind API', version: deps.health.version, description: 'Quotes, indicators, scanner, forecasts, sentiment, portfolios. Every answer is the envelope `{data, message, status, success}`.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list' } });
+
+  registerAuth(app, deps);
+  healthRoutes(app, deps.health);
+  authRoutes(app, deps);
+  return app;
+}
