@@ -19,12 +19,14 @@ export class MemoryBus implements Bus {
     // Serialised like Redis would, so subscribers never share an object with the publisher.
     const payload = JSON.stringify(message);
     // Delivered on a later tick, as over Redis: publishers never run subscriber code inline.
-    setImmediate(() => this.emitter.emit(channel, JSON.parse(payload)));
+    setImmediate(() => this.emitter.emit(channel, payload));
   }
 
   async subscribe(channel: string, handler: BusHandler): Promise<Unsubscribe> {
-    this.emitter.on(channel, handler);
-    return async () => { this.emitter.off(channel, handler); };
+    // Each subscriber parses its own copy, so one cannot change what another receives.
+    const listener = (payload: string) => handler(JSON.parse(payload));
+    this.emitter.on(channel, listener);
+    return async () => { this.emitter.off(channel, listener); };
   }
 
   async close(): Promise<void> {
@@ -40,13 +42,16 @@ export class RedisBus implements Bus {
     subscriber.on('message', (fullChannel: string, payload: string) => {
       const handlers = this.handlers.get(fullChannel.slice(this.prefix.length));
       if (!handlers) return;
-      let message: unknown;
-      try {
-        message = JSON.parse(payload);
-      } catch {
-        return; // Not ours: someone else published on our channel.
+      for (const handler of handlers) {
+        let message: unknown;
+        try {
+          // A copy per subscriber, so one cannot change what another receives.
+          message = JSON.parse(payload);
+        } catch {
+          return; // Not ours: someone else published on our channel.
+        }
+        handler(message);
       }
-      for (const handler of handlers) handler(message);
     });
   }
 

@@ -1,0 +1,74 @@
+// The `stockmind` command as a user runs it: a separate process on the same database.
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { client, listen } from '../support/http.ts';
+import { SCALE, testEnvironment, type TestEnvironment } from '../support/scale.ts';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '../../bin/stockmind.js');
+
+let environment: TestEnvironment;
+let env: Record<string, string>;
+beforeAll(async () => {
+  // Embedded, the CLI and the test share a PGlite directory on disk (memory:// is per process).
+  environment = await testEnvironment(SCALE === 'embedded' ? { STOCKMIND_DATA_DIR: mkdtempSync(join(tmpdir(), 'stockmind-cli-')) } : {});
+  env = { PATH: process.env.PATH!, ...environment.env };
+});
+afterAll(async () => { await environment?.cleanup(); });
+
+async function stockmind(args: string[], extraEnv: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...env, ...extraEnv }, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+describe(`stockmind CLI (${SCALE})`, () => {
+  it('stops with exit code 2 and one line naming a bad variable', async () => {
+    const result = await stockmind(['migrate'], { PORT: 'eighty' });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual(['stockmind: configuration error: PORT: expected a whole number from 0 to 65535, got "eighty"']);
+  });
+
+  it('migrates, and migrating again changes nothing', async () => {
+    const first = await stockmind(['migrate']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('migrations applied');
+    expect((await stockmind(['migrate'])).code).toBe(0);
+  });
+
+  it('creates a user with a tier and admin flag, who can then log in over HTTP', async () => {
+    const result = await stockmind(['user', 'create', '--email', 'Desk@Example.com', '--password', 'violet-harbor-92-tensile', '--tier', 'pro', '--admin']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/created desk@example\.com \(id [0-9a-f-]{36}, tier pro, admin\)/);
+    const apiKey = /API key \(shown once\): (\S+)/.exec(result.stdout)![1]!;
+
+    const { app, baseUrl } = await listen(loadConfig(environment.env));
+    try {
+      const call = client(baseUrl);
+      const login = await call('POST', '/api/auth/login/', { body: { email: 'desk@example.com', password: 'violet-harbor-92-tensile' } });
+      expect(login.status).toBe(200);
+      const profile = await call('GET', '/api/auth/profile/', { apiKey });
+      expect(profile.body.data).toMatchObject({ isAdmin: true, profile: { tier: 'pro', usage: { dailyLimit: 100_000 } } });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('explains a refused user in one line', async () => {
+    const weak = await stockmind(['user', 'create', '--email', 'weak@example.com', '--password', 'password']);
+    expect(weak.code).toBe(1);
+    expect(weak.stderr).toContain('This password is too common.');
+    const tier = await stockmind(['user', 'create', '--email', 'x@example.com', '--password', 'violet-harbor-92-tensile', '--tier', 'gold']);
+    expect(tier.code).not.toBe(0);
+    expect(tier.stderr).toContain('expected one of basic, premium, pro');
+  });
+});

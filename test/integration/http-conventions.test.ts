@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCALE } from '../support/scale.ts';
+import { register, startServer, type TestServer } from '../support/http.ts';
+
+let server: TestServer;
+beforeAll(async () => { server = await startServer({ CORS_ORIGINS: 'https://app.example.com' }); });
+afterAll(async () => { await server?.close(); });
+
+describe(`HTTP conventions (${SCALE})`, () => {
+  it('answers health with database and Redis reachability and the version', async () => {
+    const answer = await server.call('GET', '/api/health/');
+    expect(answer.status).toBe(200);
+    expect(answer.body.data).toMatchObject({
+      status: 'ok', version: '0.1.0', scale: SCALE,
+      database: { status: 'ok', kind: SCALE === 'scaled' ? 'postgres' : 'pglite' },
+      redis: { status: SCALE === 'scaled' ? 'ok' : 'not_configured' },
+    });
+  });
+
+  it('serves paths with and without the trailing slash', async () => {
+    expect((await server.call('GET', '/api/health')).status).toBe(200);
+    expect((await server.call('GET', '/api/health/')).status).toBe(200);
+  });
+
+  it('answers unknown paths with a 404 envelope', async () => {
+    const answer = await server.call('GET', '/api/nothing/here/');
+    expect(answer.status).toBe(404);
+    expect(answer.body).toEqual({ data: null, message: 'Not found: GET /api/nothing/here/', status: 'error', errors: {}, success: false, code: 404 });
+  });
+
+  it('answers a known path with the wrong method with 405 and Allow', async () => {
+    const answer = await server.call('DELETE', '/api/auth/login/');
+    expect(answer.status).toBe(405);
+    expect(answer.body).toMatchObject({ success: false, code: 405 });
+    expect(answer.headers.get('allow')).toContain('POST');
+    expect((await server.call('GET', '/api/auth/register')).status).toBe(405);
+  });
+
+  it('rejects malformed JSON with a 400 envelope', async () => {
+    for (const raw of ['{"email": "a@b.co",', '{\'single\': 1}', '[1,2', 'nul']) {
+      const answer = await server.call('POST', '/api/auth/login/', { raw });
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ success: false, code: 400, message: 'Malformed JSON in request body.' });
+    }
+  });
+
+  it('rejects prototype-poisoning bodies', async () => {
+    const answer = await server.call('POST', '/api/auth/login/', { raw: '{"email":"a@b.co","password":"x","__proto__":{"isAdmin":true}}' });
+    expect(answer.status).toBe(400);
+  });
+
+  it('gives field errors for wrong types and missing fields, never a 500', async () => {
+    const missing = await server.call('POST', '/api/auth/register/', { body: {} });
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors).toEqual({ email: ['This field is required.'], password: ['This field is required.'] });
+    const types = await server.call('POST', '/api/auth/register/', { body: { email: 42, password: ['x'], fullName: { a: 1 } } });
+    expect(types.status).toBe(400);
+    expect(types.body.errors).toEqual({ email: ['Must be a string.'], password: ['Must be a string.'], fullName: ['Must be a string.'] });
+    const notObject = await server.call('POST', '/api/auth/login/', { body: [1, 2, 3] });
+    expect(notObject.status).toBe(400);
+    expect(notObject.body.errors.nonFieldErrors).toBeDefined();
+    const tooLong = await server.call('POST', '/api/auth/register/', { body: { email: `${'a'.repeat(300)}@example.com`, password: 'violet-harbor-92-tensile' } });
+    expect(tooLong.body.errors.email).toEqual(['Ensure this field has no more than 254 characters.']);
+  });
+
+  it('refuses a 10 MB body with 413 before reading it', async () => {
+    const answer = await server.call('POST', '/api/auth/register/', { raw: `{"email":"${'x'.repeat(10 * 1024 * 1024)}"}` });
+    expect(answer.status).toBe(413);
+    expect(answer.body).toMatchObject({ success: false, code: 413 });
+  });
+
+  it('refuses bodies that are not JSON with 415', async () => {
+    const answer = await server.call('POST', '/api/auth/login/', { raw: 'email=a@b.co', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(answer.status).toBe(415);
+    expect(answer.body.code).toBe(415);
+  });
+
+  it('ignores unknown body fields and never stores them', async () => {
+    const user = await register(server.call, { isAdmin: true, tier: 'pro', isEmailVerified: true, id: '00000000-0000-0000-0000-000000000001' });
+    expect(user.user.id).not.toBe('00000000-0000-0000-0000-000000000001');
+    const profile = await server.call('GET', '/api/auth/profile/', { token: user.token });
+    expect(profile.body.data).toMatchObject({ isAdmin: false, isEmailVerified: false, profile: { tier: 'basic' } });
+  });
+
+  it('keeps SQL and script fragments as inert text in every string field', async () => {
+    const fragments = ["'; drop table users; --", '<script>alert(1)</script>', "' or '1'='1", '\u0000\u202e', '${7*7}{{7*7}}'];
+    for (const fragment of fragments) {
+      const login = await server.call('POST', '/api/auth/login/', { body: { email: fragment, password: fragment } });
+      expect(login.status).toBe(400);
+      const reg = await server.call('POST', '/api/auth/register/', { body: { email: `${fragment}@example.com`, password: fragment, fullName: fragment } });
+      expect(reg.status).toBe(400);
+    }
+    const user = await register(server.call, { fullName: "Robert'); DROP TABLE users;-- <script>x</script>" });
+    expect(user.user.fullName).toBe("Robert'); DROP TABLE users;-- <script>x</script>");
+    const refresh = await server.call('POST', '/api/token/refresh/', { body: { refresh: "' or 1=1 --" } });
+    expect(refresh.status).toBe(401);
+    // The users table is still there.
+    expect((await server.call('POST', '/api/auth/login/', { body: { email: user.email, password: user.password } })).status).toBe(200);
+  });
+
+  it('answers invalid UUIDs in paths with 400 and a field error', async () => {
+    const user = await register(server.call);
+    const answer = await server.call('DELETE', "/api/auth/sessions/1' or '1'='1/", { token: user.token });
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors.id).toEqual(['Must be a valid UUID.']);
+  });
+
+  it('validates query strings with field errors', async () => {
+    const user = await register(server.call);
+    const answer = await server.call('GET', '/api/auth/sessions/?page=0&page_size=100000', { token: user.token });
+    expect(answer.status).toBe(400);
+    expect(Object.keys(answer.body.errors).sort()).toEqual(['page', 'page_size']);
+  });
+
+  it('answers CORS preflight for the allowed origin with the client\'s headers and methods', async () => {
+    const answer = await server.call('OPTIONS', '/api/auth/profile/', {
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'authorization,content-type,x-api-key' },
+    });
+    expect(answer.status).toBe(204);
+    expect(answer.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    for (const method of ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS']) expect(answer.headers.get('access-control-allow-methods')).toContain(method);
+    for (const header of ['Authorization', 'Content-Type', 'X-API-Key']) expect(answer.headers.get('access-control-allow-headers')).toContain(header);
+    const denied = await server.call('OPTIONS', '/api/auth/profile/', { headers: { origin: 'https://evil.example.net', 'access-control-request-method': 'GET' } });
+    expect(denied.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('sends security headers and a request id, keeping a sane incoming one', async () => {
+    const answer = await server.call('GET', '/api/health/', { headers: { 'x-request-id': 'trace-abc-123' } });
+    expect(answer.headers.get('x-request-id')).toBe('trace-abc-123');
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(answer.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(answer.headers.get('strict-transport-security')).toContain('max-age');
+    const insane = await server.call('GET', '/api/health/', { headers: { 'x-request-id': 'a b\tc'.repeat(40) } });
+    expect(insane.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves the OpenAPI document and UI at /api/docs, with every route described', async () => {
+    const ui = await server.call('GET', '/api/docs');
+    expect(ui.status).toBe(200);
+    expect(ui.text).toContain('<html');
+    const spec = await server.call('GET', '/api/docs/json');
+    expect(spec.status).toBe(200);
+    expect(spec.body.openapi).toMatch(/^3\./);
+    for (const path of ['/api/auth/register/', '/api/auth/login/', '/api/auth/logout/', '/api/auth/profile/', '/api/token/refresh/', '/api/health/']) {
+      expect(Object.keys(spec.body.paths)).toContain(path);
+    }
+    const register = spec.body.paths['/api/auth/register/'].post;
+    expect(register.requestBody.content['application/json'].schema.required).toEqual(['email', 'password']);
+    expect(Object.keys(register.responses)).toEqual(expect.arrayContaining(['201', '400']));
+  });
+
+  it('never leaks a stack trace or SQL in an error', async () => {
+    const answers = await Promise.all([
+      server.call('POST', '/api/auth/login/', { raw: '{' }),
+      server.call('GET', '/api/auth/profile/', { token: 'x.y.z' }),
+      server.call('POST', '/api/token/refresh/', { body: { refresh: 'a'.repeat(2049) } }),
+    ]);
+    for (const answer of answers) {
+      expect(answer.status).toBeLessThan(500);
+      expect(answer.text).not.toMatch(/at .+\.(ts|js):\d+|node_modules|select |insert into/i);
+    }
+  });
+});
