@@ -46,6 +46,19 @@ export interface ProfileChanges {
 const PRINCIPAL_TTL_SECONDS = 60;
 const principalKey = (userId: string) => `principal:${userId}`;
 const apiKeyKey = (hash: string) => `api-key:${hash}`;
+const userKey = (userId: string) => `user:${userId}`;
+
+/** A cached user comes back from Redis as JSON: its instants are strings again. */
+function reviveDates(user: UserWithProfile): UserWithProfile {
+  const date = (value: Date | string | null) => (value === null ? null : new Date(value));
+  return {
+    ...user,
+    lastLogin: date(user.lastLogin),
+    createdAt: date(user.createdAt)!,
+    updatedAt: date(user.updatedAt)!,
+    profile: { ...user.profile, apiKeyCreatedAt: date(user.profile.apiKeyCreatedAt)!, createdAt: date(user.profile.createdAt)!, updatedAt: date(user.profile.updatedAt)! },
+  };
+}
 
 /** http(s) URLs only: an avatar is shown in an <img>, and `javascript:` must never get there. */
 function avatarUrl(raw: string | null): string | null {
@@ -119,15 +132,26 @@ export class AccountService {
     const now = new Date();
     await this.db.update(users).set({ lastLogin: now }).where(eq(users.id, user.id));
     await this.db.update(userProfiles).set({ lastLoginIp: ip, updatedAt: now }).where(eq(userProfiles.userId, user.id));
+    await this.forget(user.id);
     return this.get(user.id);
   }
 
+  /** The user with its profile; cached, since every profile read would otherwise query. */
   async get(userId: string): Promise<UserWithProfile> {
+    const cached = await this.cache.get<UserWithProfile>(userKey(userId));
+    if (cached) return reviveDates(cached);
     const [row] = await this.db.select().from(users)
       .innerJoin(userProfiles, eq(userProfiles.userId, users.id))
       .where(eq(users.id, userId)).limit(1);
     if (!row) throw notFound('User not found.');
-    return { ...row.users, profile: row.user_profiles };
+    const user = { ...row.users, profile: row.user_profiles };
+    await this.cache.set(userKey(userId), user, PRINCIPAL_TTL_SECONDS);
+    return user;
+  }
+
+  /** Drops what is cached about a user after a change, on every instance. */
+  private async forget(userId: string): Promise<void> {
+    await Promise.all([this.cache.delete(userKey(userId)), this.cache.delete(principalKey(userId))]);
   }
 
   async updateProfile(userId: string, changes: ProfileChanges): Promise<UserWithProfile> {
@@ -147,6 +171,7 @@ export class AccountService {
         }).where(eq(userProfiles.userId, userId));
       }
     });
+    await this.forget(userId);
     return this.get(userId);
   }
 
@@ -159,6 +184,7 @@ export class AccountService {
       .where(eq(userProfiles.userId, userId));
     // The old key stops working at once, on every instance.
     if (old) await this.cache.delete(apiKeyKey(old.hash));
+    await this.forget(userId);
     return { apiKey: key.key, prefix: key.prefix, createdAt };
   }
 
@@ -166,7 +192,7 @@ export class AccountService {
     const [user] = await this.db.select({ id: users.id }).from(users).where(eq(users.email, this.email(email)));
     if (!user) throw notFound(`No user with email ${email}.`);
     await this.db.update(userProfiles).set({ tier, updatedAt: new Date() }).where(eq(userProfiles.userId, user.id));
-    await this.cache.delete(principalKey(user.id));
+    await this.forget(user.id);
   }
 
   /** Tier and limit of an active user, cached briefly; null when the user is gone or disabled. */

@@ -22,6 +22,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     caller: Caller | null;
+    /** The caller's quota after counting this request (null when the route is exempt). */
+    quota: Quota | null;
   }
 }
 
@@ -65,6 +67,7 @@ function quotaHeaders(reply: FastifyReply, quota: Quota): void {
 
 export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   app.decorateRequest('caller', null);
+  app.decorateRequest('quota', null);
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config;
     const mode = config.auth ?? 'none';
@@ -75,6 +78,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     const quota = request.caller
       ? await deps.rateLimiter.consume(`user:${request.caller.userId}`, request.caller.dailyLimit)
       : await deps.rateLimiter.consume(`ip:${request.ip}`, deps.config.rateLimits.anonymous);
+    request.quota = quota;
     quotaHeaders(reply, quota);
     if (!quota.allowed) {
       const retryAfter = Math.max(1, Math.ceil((quota.resetsAt.getTime() - Date.now()) / 1000));

@@ -109,10 +109,11 @@ export function authRoutes(root: FastifyInstance, deps: AuthRouteDeps): void {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const { accounts, tokens, rateLimiter } = deps;
 
-  async function profileOf(userId: string) {
+  async function profileOf(request: FastifyRequest) {
+    const { userId, dailyLimit } = callerOf(request);
     const user = await accounts.get(userId);
-    const principal = await accounts.principal(userId);
-    const quota = await rateLimiter.peek(`user:${userId}`, principal?.dailyLimit ?? 0);
+    // The count this request already made; peeking would cost another cache round trip.
+    const quota = request.quota ?? await rateLimiter.peek(`user:${userId}`, dailyLimit);
     return {
       ...publicUser(user),
       updatedAt: user.updatedAt,
@@ -176,7 +177,7 @@ export function authRoutes(root: FastifyInstance, deps: AuthRouteDeps): void {
   app.get('/api/auth/profile/', {
     config: { auth: 'required' },
     schema: { tags: ['auth'], summary: 'Your user, profile, tier and usage', security: [{ bearer: [] }, { apiKey: [] }], response: responses(Envelope(ProfileUser), [401]) },
-  }, async (request) => ok(await profileOf(callerOf(request).userId)));
+  }, async (request) => ok(await profileOf(request)));
 
   app.patch('/api/auth/profile/', {
     config: { auth: 'required' },
@@ -189,7 +190,7 @@ export function authRoutes(root: FastifyInstance, deps: AuthRouteDeps): void {
       avatarUrl: body.avatarUrl,
       notificationPreferences: body.notificationPreferences,
     });
-    return ok(await profileOf(userId), 'Profile updated');
+    return ok(await profileOf(request), 'Profile updated');
   });
 
   app.post('/api/auth/api-key/', {

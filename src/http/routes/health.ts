@@ -14,6 +14,8 @@ export interface HealthDeps {
 }
 
 const CHECK_TIMEOUT_MS = 2_000;
+// Balancers and monitors may poll hard; one real check per second answers them all.
+const CHECK_REUSE_MS = 1_000;
 
 const Check = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('down'), Type.Literal('not_configured')]),
@@ -43,16 +45,33 @@ async function check(ping: () => Promise<unknown>) {
   }
 }
 
+type CheckResult = Awaited<ReturnType<typeof check>> | { status: 'not_configured' };
+
+/** Runs the checks at most once per CHECK_REUSE_MS; concurrent callers share the run in flight. */
+function reusedChecks(deps: HealthDeps) {
+  let last: { at: number; result: Promise<[CheckResult, CheckResult]> } | null = null;
+  return () => {
+    if (!last || Date.now() - last.at >= CHECK_REUSE_MS) {
+      last = {
+        at: Date.now(),
+        result: Promise.all([
+          check(() => deps.database.ping()),
+          deps.redis ? check(() => deps.redis!.ping()) : Promise.resolve({ status: 'not_configured' as const }),
+        ]),
+      };
+    }
+    return last.result;
+  };
+}
+
 export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
   const startedAt = Date.now();
+  const checks = reusedChecks(deps);
   app.get('/api/health/', {
     config: { rateLimit: false },
     schema: { tags: ['operations'], summary: 'Database and Redis reachability, version', response: responses(Envelope(Health), [503]) },
   }, async () => {
-    const [database, redis] = await Promise.all([
-      check(() => deps.database.ping()),
-      deps.redis ? check(() => deps.redis!.ping()) : Promise.resolve({ status: 'not_configured' as const }),
-    ]);
+    const [database, redis] = await checks();
     const down = [database.status === 'down' && `database: ${database.error}`, redis.status === 'down' && `redis: ${redis.error}`].filter(Boolean) as string[];
     if (down.length > 0) {
       throw new ApiError(503, 'Service unavailable: a dependency is down.', Object.fromEntries(down.map((line) => [line.split(':')[0]!, [line]])));

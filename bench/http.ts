@@ -1,0 +1,98 @@
+// Requests/s and p99 latency of GET /api/health/ and an authenticated GET /api/auth/profile/,
+// side by side with a bare node:http server answering the same bytes, on the same machine.
+// Each server runs in its own process; the load generator (autocannon) in this one.
+//   npm run bench:http [-- --seconds 10 --connections 50]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' } } });
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  server.close();
+  return port;
+}
+
+async function waitFor(url: string, init?: RequestInit): Promise<Response> {
+  for (let i = 0; i < 200; i += 1) {
+    try {
+      return await fetch(url, init);
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error(`no answer from ${url}`);
+}
+
+function start(command: string, args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+// A bare server replaying recorded answers: the floor any framework is measured against.
+const BARE_SERVER = `
+const http = require('node:http');
+const answers = JSON.parse(process.env.ANSWERS);
+http.createServer((req, res) => {
+  const answer = answers[req.url] ?? answers['*'];
+  res.writeHead(200, answer.headers);
+  res.end(answer.body);
+}).listen(Number(process.env.PORT), '127.0.0.1');
+`;
+
+interface Measure { rps: number; p99: number; errors: number }
+
+async function load(url: string, headers: Record<string, string> = {}): Promise<Measure> {
+  const result = await autocannon({ url, connections, duration: seconds, headers, pipelining: 1 });
+  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+const apiPort = await freePort();
+const api = start(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
+  PORT: String(apiPort), HOST: '127.0.0.1', STOCKMIND_DATA_DIR: 'memory://', LOG_LEVEL: 'warn',
+  RATE_LIMIT_BASIC: '1000000000', RATE_LIMIT_ANONYMOUS: '1000000000', MARKET_DATA_PROVIDER: 'simulated',
+});
+try {
+  const base = `http://127.0.0.1:${apiPort}`;
+  await waitFor(`${base}/api/health/`);
+  const registered = await (await fetch(`${base}/api/auth/register/`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'bench@example.com', password: 'violet-harbor-92-tensile', fullName: 'Bench Mark' }),
+  })).json() as { data: { token: string } };
+  const auth = { authorization: `Bearer ${registered.data.token}` };
+
+  // Record the exact bytes the API answers, so the bare server sends the same payload.
+  const record = async (path: string, headers: Record<string, string> = {}) => {
+    const response = await fetch(base + path, { headers });
+    return { headers: { 'content-type': response.headers.get('content-type')! }, body: await response.text() };
+  };
+  const answers = { '/api/health/': await record('/api/health/'), '/api/auth/profile/': await record('/api/auth/profile/', auth) };
+
+  const barePort = await freePort();
+  const bare = start(process.execPath, ['-e', BARE_SERVER], { PORT: String(barePort), ANSWERS: JSON.stringify(answers) });
+  try {
+    const bareBase = `http://127.0.0.1:${barePort}`;
+    await waitFor(`${bareBase}/api/health/`);
+    const rows: string[] = [];
+    for (const [label, path, headers] of [['GET /api/health/', '/api/health/', {}], ['GET /api/auth/profile/ (JWT)', '/api/auth/profile/', auth]] as const) {
+      await load(base + path, headers); // warm-up: JIT, caches, connection pools
+      const ours = await load(base + path, headers);
+      const baseline = await load(bareBase + path, headers);
+      rows.push(`| ${label} | ${ours.rps.toFixed(0)} | ${ours.p99} ms | ${baseline.rps.toFixed(0)} | ${baseline.p99} ms | ${(ours.rps / baseline.rps).toFixed(2)} | ${ours.errors} |`);
+    }
+    console.log(`\n${connections} connections, ${seconds} s per run, ${answers['/api/health/'].body.length} / ${answers['/api/auth/profile/'].body.length} bytes per answer; embedded (PGlite, in-process cache)\n`);
+    console.log('| route | StockMind req/s | p99 | bare node:http req/s | p99 | ratio | errors |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const row of rows) console.log(row);
+  } finally {
+    bare.kill();
+  }
+} finally {
+  api.kill();
+}
