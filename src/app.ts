@@ -3,13 +3,17 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
 import { MemoryBus, RedisBus, type Bus } from './adapters/bus.ts';
 import { MemoryCache, RedisCache, type Cache } from './adapters/cache.ts';
 import { connectRedis } from './adapters/redis.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
+import { PriceStore } from './db/repositories/prices.ts';
 import { buildServer } from './http/server.ts';
+import { chooseProvider, UNIVERSE, type ProviderChoice } from './providers/market/choose.ts';
 import { AccountService } from './services/accounts.ts';
+import { MarketDataService } from './services/market-data.ts';
 import { RateLimiter } from './services/rate-limits.ts';
 import { TokenService } from './services/tokens.ts';
 
@@ -18,6 +22,7 @@ export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json
 /** The adapters of one process: database, cache and bus, memory or Redis by config. */
 export interface Infrastructure {
   config: Config;
+  log: Logger;
   database: Database;
   redis: Redis | null;
   cache: Cache;
@@ -25,14 +30,19 @@ export interface Infrastructure {
   close(): Promise<void>;
 }
 
-export async function openInfrastructure(config: Config, options: { migrate?: boolean } = {}): Promise<Infrastructure> {
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] });
+}
+
+export async function openInfrastructure(config: Config, options: { migrate?: boolean; log?: Logger } = {}): Promise<Infrastructure> {
+  const log = options.log ?? createLogger(config);
   const database = openDatabase(config);
   if (options.migrate ?? true) await database.migrate();
   const redis = config.redisUrl ? connectRedis(config.redisUrl, 'main') : null;
   const cache: Cache = redis ? new RedisCache(redis, config.redisPrefix) : new MemoryCache();
   const bus: Bus = redis ? new RedisBus(redis, connectRedis(config.redisUrl!, 'subscriber'), config.redisPrefix) : new MemoryBus();
   return {
-    config, database, redis, cache, bus,
+    config, log, database, redis, cache, bus,
     async close() {
       await bus.close();
       await cache.close();
@@ -46,14 +56,25 @@ export interface Services {
   accounts: AccountService;
   tokens: TokenService;
   rateLimiter: RateLimiter;
+  prices: PriceStore;
+  market: MarketDataService;
 }
 
-export function buildServices(infra: Infrastructure): Services {
-  const { config, database, cache } = infra;
+export interface ServiceOptions {
+  /** The market data provider, as chosen by chooseProvider (tests pass their own). */
+  provider: ProviderChoice;
+  now?: () => Date;
+}
+
+export function buildServices(infra: Infrastructure, options: ServiceOptions): Services {
+  const { config, database, cache, bus, log } = infra;
+  const prices = new PriceStore(database);
   return {
     accounts: new AccountService(database.db, cache, config),
     tokens: new TokenService(database.db, cache, config),
     rateLimiter: new RateLimiter(cache),
+    prices,
+    market: new MarketDataService({ db: database.db, store: prices, cache, bus, provider: options.provider.provider, log, now: options.now }),
   };
 }
 
@@ -64,10 +85,18 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function buildApp(config: Config): Promise<App> {
+export interface AppOptions {
+  provider?: ProviderChoice;
+  now?: () => Date;
+}
+
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<App> {
   const infra = await openInfrastructure(config);
-  const services = buildServices(infra);
-  const http = await buildServer(config, {
+  const provider = options.provider ?? await chooseProvider(config, infra.log);
+  infra.log.info(`market data: ${provider.reason}`);
+  const services = buildServices(infra, { provider, now: options.now });
+  await services.market.seedUniverse(UNIVERSE);
+  const http = await buildServer(config, infra.log, {
     config,
     ...services,
     health: {
@@ -75,7 +104,9 @@ export async function buildApp(config: Config): Promise<App> {
       scale: config.databaseUrl ? 'scaled' : 'embedded',
       database: infra.database,
       redis: infra.redis,
+      marketData: { provider: provider.provider?.name ?? null, reason: provider.reason },
     },
+    market: services.market,
   });
   return {
     http, infra, services,

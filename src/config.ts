@@ -29,6 +29,12 @@ export interface Config {
   trustProxy: boolean;
   logLevel: string;
   marketDataProvider: MarketDataProviderChoice;
+  /** Seeds the simulated provider, so a demo shows the same market on every start. */
+  simulationSeed: number;
+  /** How long bars are kept before cleanup archives and deletes them. */
+  retention: { intradayDays: number; dailyDays: number };
+  /** How many of the largest active symbols the per-minute job fetches. */
+  activeSymbols: number;
   geminiApiKey: string | null;
   newsApiKey: string | null;
   kafkaBootstrapServers: string[];
@@ -192,6 +198,13 @@ export function loadConfig(env: Env = readEnv()): Config {
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], debug ? 'debug' : 'info'),
     marketDataProvider: oneOf(env, 'MARKET_DATA_PROVIDER', ['auto', 'yahoo', 'simulated', 'csv'], 'auto'),
+    simulationSeed: integer(env, 'SIMULATION_SEED', 42, 0, 2 ** 31 - 1),
+    retention: {
+      intradayDays: integer(env, 'INTRADAY_RETENTION_DAYS', 30, 1, 3_650),
+      // The forecasts need 500 trading days: the seed's "delete after a year" would starve them.
+      dailyDays: integer(env, 'DAILY_RETENTION_DAYS', 5 * 365, 30, 36_500),
+    },
+    activeSymbols: integer(env, 'ACTIVE_SYMBOLS', 100, 1, 5_000),
     geminiApiKey: text(env, 'GEMINI_API_KEY') ?? null,
     newsApiKey: text(env, 'NEWS_API_KEY') ?? null,
     kafkaBootstrapServers: list(env, 'KAFKA_BOOTSTRAP_SERVERS'),

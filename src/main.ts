@@ -4,6 +4,12 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { buildApp, buildServices, openInfrastructure, VERSION } from './app.ts';
 import { ConfigError, loadConfig, TIERS, type Config, type Tier } from './config.ts';
 import { ApiError } from './errors.ts';
+import { progress } from './cli/progress.ts';
+import { normalizeSymbol } from './domain/symbols.ts';
+import { chooseProvider } from './providers/market/choose.ts';
+import { ProviderError } from './providers/market/port.ts';
+import { importCsv } from './services/importer.ts';
+import { PERIODS, type Period } from './services/market-data.ts';
 
 function config(): Config {
   try {
@@ -54,7 +60,7 @@ function tier(value: string): Tier {
 async function createUser(options: { email: string; password: string; tier: Tier; admin?: boolean; name?: string }): Promise<void> {
   const infra = await openInfrastructure(config());
   try {
-    const { accounts } = buildServices(infra);
+    const { accounts } = buildServices(infra, { provider: { provider: null, reason: 'not needed' } });
     const { user, apiKey } = await accounts.createUser({
       email: options.email, password: options.password, fullName: options.name, tier: options.tier, isAdmin: options.admin ?? false,
     });
@@ -62,6 +68,73 @@ async function createUser(options: { email: string; password: string; tier: Tier
   } finally {
     await infra.close();
   }
+}
+
+async function importCommand(path: string, options: { symbol?: string }): Promise<void> {
+  const infra = await openInfrastructure(config());
+  try {
+    const { prices } = buildServices(infra, { provider: { provider: null, reason: 'import' } });
+    const started = performance.now();
+    let bar: ReturnType<typeof progress> | null = null;
+    let shown = 0;
+    const report = await importCsv(prices, path, {
+      symbol: options.symbol,
+      onBytes(bytes, total) {
+        bar ??= progress('import', Math.max(1, Math.round(total / 1024)), 'KiB');
+        const kib = Math.round(bytes / 1024);
+        bar.increment(kib - shown);
+        shown = kib;
+      },
+    });
+    (bar as ReturnType<typeof progress> | null)?.stop();
+    const seconds = (performance.now() - started) / 1000;
+    const out = process.stdout;
+    for (const file of report.files) out.write(`${file.file}: ${file.format}, ${file.rowsRead} rows read, ${file.rowsAccepted} accepted, ${file.rejects} rejected\n`);
+    out.write(`rows read: ${report.rowsRead}\nrows stored: ${report.stored}\nrows skipped: ${report.skipped}\n`);
+    for (const [reason, n] of Object.entries(report.skippedByReason)) out.write(`  ${n} × ${reason}\n`);
+    for (const reject of report.rejects) out.write(`  ${reject.file}:${reject.line}: ${reject.reason}\n`);
+    if (report.skipped > report.rejects.length) out.write(`  (first ${report.rejects.length} bad rows shown)\n`);
+    out.write(`${Math.round(report.stored / Math.max(seconds, 0.001))} rows/s over ${seconds.toFixed(1)} s\n`);
+  } finally {
+    await infra.close();
+  }
+}
+
+async function backfillCommand(options: { symbols: string; period: Period }): Promise<void> {
+  const settings = config();
+  const infra = await openInfrastructure(settings);
+  try {
+    const choice = await chooseProvider(settings, infra.log);
+    process.stderr.write(`market data: ${choice.reason}\n`);
+    const { market } = buildServices(infra, { provider: choice });
+    const symbols = options.symbols.split(',').map((raw) => normalizeSymbol(raw));
+    if (symbols.some((s) => s === null)) throw new ApiError(400, `Invalid symbols: ${options.symbols}`);
+    const bar = progress('backfill', symbols.length, 'symbols');
+    let stored = 0;
+    let failed = 0;
+    for (const symbol of symbols as string[]) {
+      try {
+        const result = await market.backfill(symbol, options.period);
+        stored += result.stored;
+        if (result.reason) process.stderr.write(`${symbol}: ${result.reason}\n`);
+      } catch (error) {
+        if (!(error instanceof ProviderError)) throw error;
+        failed += 1;
+        process.stderr.write(`${symbol}: ${error.message}\n`);
+      }
+      bar.increment(1);
+    }
+    bar.stop();
+    process.stdout.write(`${stored} daily bars stored for ${symbols.length - failed} of ${symbols.length} symbols\n`);
+    if (failed > 0) process.exitCode = 1;
+  } finally {
+    await infra.close();
+  }
+}
+
+function period(value: string): Period {
+  if (!(PERIODS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${PERIODS.join(', ')}`);
+  return value as Period;
 }
 
 async function run(action: () => Promise<void>): Promise<void> {
@@ -89,5 +162,16 @@ user.command('create')
   .addOption(new Option('--tier <tier>', 'subscription tier').argParser(tier).default('basic'))
   .option('--admin', 'make the user an administrator')
   .action((options) => run(() => createUser(options)));
+
+program.command('import')
+  .description('load daily or 1-minute OHLCV bars from a CSV file or a directory of them')
+  .argument('<path>', 'a .csv/.txt file or a directory')
+  .option('--symbol <symbol>', 'symbol for files that do not name it (default: from the file name)')
+  .action((path, options) => run(() => importCommand(path, options)));
+program.command('backfill')
+  .description('fill daily history from the market data provider')
+  .requiredOption('--symbols <list>', 'comma-separated symbols, e.g. AAPL,MSFT')
+  .addOption(new Option('--period <period>', 'how far back').argParser(period).default('5y'))
+  .action((options) => run(() => backfillCommand(options)));
 
 await program.parseAsync(process.argv);

@@ -5,7 +5,8 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { ErrorEnvelope } from './envelope.ts';
 import { registerAuth, type AuthDeps } from './plugins/auth.ts';
@@ -14,8 +15,10 @@ import { registerJsonBody } from './plugins/json-body.ts';
 import { registerValidation } from './plugins/validation.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes, type HealthDeps } from './routes/health.ts';
+import { marketRoutes } from './routes/market.ts';
+import type { MarketDataService } from '../services/market-data.ts';
 
-export type HttpDeps = AuthDeps & { health: HealthDeps };
+export type HttpDeps = AuthDeps & { health: HealthDeps; market: MarketDataService };
 
 export const BODY_LIMIT = 1024 * 1024;
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
@@ -32,9 +35,10 @@ function corsOrigin(config: Config) {
   };
 }
 
-export async function buildServer(config: Config, deps: HttpDeps): Promise<FastifyInstance> {
+export async function buildServer(config: Config, log: Logger, deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
+    // Typed as Fastify's base logger so plugins and routes see one logger type.
+    loggerInstance: log as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
@@ -86,5 +90,6 @@ export async function buildServer(config: Config, deps: HttpDeps): Promise<Fasti
   registerAuth(app, deps);
   healthRoutes(app, deps.health);
   authRoutes(app, deps);
+  marketRoutes(app, deps.market);
   return app;
 }

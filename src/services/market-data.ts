@@ -2,7 +2,7 @@
 // search and backfill. Everything reads the store first and asks the provider only for what
 // is missing, so a failing provider degrades freshness, never the answers.
 import { and, asc, count, eq, ilike, or, sql } from 'drizzle-orm';
-import type { Logger } from 'pino';
+import type { Log } from '../logging.ts';
 import type { Bus } from '../adapters/bus.ts';
 import type { Cache } from '../adapters/cache.ts';
 import type { Db } from '../db/client.ts';
@@ -78,7 +78,7 @@ export interface MarketDataDeps {
   bus: Bus;
   /** null when no live source is configured (MARKET_DATA_PROVIDER=csv): stored data only. */
   provider: MarketDataProvider | null;
-  log: Logger;
+  log: Log;
   now?: () => Date;
 }
 
@@ -125,7 +125,7 @@ export class MarketDataService {
    * The per-minute job: batched quotes for the active symbols, each stored as a 1m bar and as the
    * session's daily bar, cached for 5 minutes and published as `stock_update`.
    */
-  async fetchMarketData(log: Logger, limit = 100): Promise<FetchSummary> {
+  async fetchMarketData(log: Log, limit = 100): Promise<FetchSummary> {
     const provider = this.deps.provider;
     const symbols = await this.activeSymbols(limit);
     const summary: FetchSummary = { source: provider?.name ?? null, symbols: symbols.length, quotes: 0, stored: 0, skipped: 0, failedBatches: 0 };
@@ -215,7 +215,7 @@ export class MarketDataService {
   }
 
   /** A symbol's stock row; fetched from the provider (profile and a year of bars) when not stored yet. */
-  async ensureKnown(raw: string, log: Logger): Promise<typeof stocks.$inferSelect> {
+  async ensureKnown(raw: string, log: Log): Promise<typeof stocks.$inferSelect> {
     const symbol = normalizeSymbol(raw);
     if (!symbol) throw badRequest('Invalid symbol.', { symbol: ['Use letters, digits, "." or "-", starting with a letter (at most 16).'] });
     const [stored] = await this.deps.db.select().from(stocks).where(eq(stocks.symbol, symbol));
@@ -251,7 +251,7 @@ export class MarketDataService {
     return this.deps.store.upsertBars(symbol, '1d', bars, provider.name, 'replace');
   }
 
-  async stockDetail(raw: string, period: Period, interval: BarInterval, log: Logger) {
+  async stockDetail(raw: string, period: Period, interval: BarInterval, log: Log) {
     const stock = await this.ensureKnown(raw, log);
     const quote = await this.latestQuote(stock.symbol);
     if (!quote) throw new ApiError(503, `No price data for ${stock.symbol} yet.`);

@@ -11,6 +11,7 @@ export interface HealthDeps {
   database: { kind: string; ping(): Promise<void> };
   /** null when this scale has no Redis. */
   redis: { ping(): Promise<unknown> } | null;
+  marketData: { provider: string | null; reason: string };
 }
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -30,6 +31,7 @@ const Health = Type.Object({
   uptimeSeconds: Type.Integer(),
   database: Check,
   redis: Check,
+  marketData: Type.Object({ provider: Type.Union([Type.String(), Type.Null()]), reason: Type.String() }),
 });
 
 async function check(ping: () => Promise<unknown>) {
@@ -83,6 +85,7 @@ export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
       uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
       database: { ...database, kind: deps.database.kind },
       redis,
+      marketData: deps.marketData,
     });
   });
 }

@@ -1,0 +1,39 @@
+// MARKET_DATA_PROVIDER → the provider this process uses. `auto` asks Yahoo for its test symbol
+// once at start-up: if it answers, Yahoo; otherwise the simulated market. Chosen once, so one
+// process never mixes sources.
+import type { Logger } from 'pino';
+import type { Config } from '../../config.ts';
+import type { MarketDataProvider } from './port.ts';
+import { createSimulatedProvider } from './simulated.ts';
+import universe from './universe.json' with { type: 'json' };
+import { createYahooProvider } from './yahoo.ts';
+
+export interface ProviderChoice {
+  provider: MarketDataProvider | null;
+  /** One line for the start-up log and /api/health/. */
+  reason: string;
+}
+
+export const UNIVERSE: ReadonlyArray<{ symbol: string; name: string; sector: string | null; industry: string | null }> = universe;
+
+const PROBE_TIMEOUT_MS = 4_000;
+
+export async function chooseProvider(config: Config, log: Logger): Promise<ProviderChoice> {
+  const simulated = () => createSimulatedProvider({ seed: config.simulationSeed, universe: UNIVERSE });
+  const yahoo = () => createYahooProvider({ timeoutMs: 10_000, retries: 2, logger: log });
+  switch (config.marketDataProvider) {
+    case 'simulated': return { provider: simulated(), reason: 'simulated (MARKET_DATA_PROVIDER=simulated)' };
+    case 'yahoo': return { provider: yahoo(), reason: 'yahoo (MARKET_DATA_PROVIDER=yahoo)' };
+    case 'csv': return { provider: null, reason: 'stored data only (MARKET_DATA_PROVIDER=csv): import CSVs with `stockmind import`' };
+    case 'auto': {
+      const probe = createYahooProvider({ timeoutMs: PROBE_TIMEOUT_MS, retries: 0, logger: log });
+      try {
+        const quotes = await probe.quotes([probe.testSymbol]);
+        if (quotes.length > 0) return { provider: yahoo(), reason: 'yahoo (auto: Yahoo answered)' };
+        return { provider: simulated(), reason: 'simulated (auto: Yahoo gave no quote for its test symbol)' };
+      } catch (error) {
+        return { provider: simulated(), reason: `simulated (auto: Yahoo unreachable: ${(error as Error).message})` };
+      }
+    }
+  }
+}
