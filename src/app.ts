@@ -78,6 +78,13 @@ export function buildServices(infra: Infrastructure, options: ServiceOptions): S
   };
 }
 
+/** The services, with the stock universe in place: what every process that runs jobs needs. */
+export async function prepareServices(infra: Infrastructure, options: ServiceOptions): Promise<Services> {
+  const services = buildServices(infra, options);
+  await services.market.seedUniverse(UNIVERSE);
+  return services;
+}
+
 export interface App {
   http: FastifyInstance;
   infra: Infrastructure;
@@ -94,8 +101,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const infra = await openInfrastructure(config);
   const provider = options.provider ?? await chooseProvider(config, infra.log);
   infra.log.info(`market data: ${provider.reason}`);
-  const services = buildServices(infra, { provider, now: options.now });
-  await services.market.seedUniverse(UNIVERSE);
+  const services = await prepareServices(infra, { provider, now: options.now });
   const http = await buildServer(config, infra.log, {
     config,
     ...services,

@@ -1,7 +1,7 @@
 // The `stockmind` command: start the API, migrate, manage users. Later issues add worker,
 // import, backfill, train and scan here.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { buildApp, buildServices, openInfrastructure, VERSION } from './app.ts';
+import { buildApp, buildServices, openInfrastructure, prepareServices, VERSION } from './app.ts';
 import { ConfigError, loadConfig, TIERS, type Config, type Tier } from './config.ts';
 import { ApiError } from './errors.ts';
 import { progress } from './cli/progress.ts';
@@ -9,6 +9,11 @@ import { normalizeSymbol } from './domain/symbols.ts';
 import { chooseProvider } from './providers/market/choose.ts';
 import { ProviderError } from './providers/market/port.ts';
 import { importCsv } from './services/importer.ts';
+import { jobHandlers } from './jobs/index.ts';
+import { startInProcessScheduler } from './jobs/in-process-scheduler.ts';
+import { failedJobs, startWorkers } from './jobs/queues.ts';
+import { QUEUES, SCHEDULE, scheduledJob, type QueueName } from './jobs/schedule.ts';
+import { runJob } from './jobs/runner.ts';
 import { PERIODS, type Period } from './services/market-data.ts';
 
 function config(): Config {
@@ -28,11 +33,17 @@ async function start(): Promise<void> {
   const app = await buildApp(settings);
   const scale = settings.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${settings.dataDir}`;
   app.http.log.info(`StockMind ${VERSION}: database ${scale}, ${settings.redisUrl ? 'Redis' : 'in-process'} cache and bus`);
+  // Embedded, this process runs the schedule; scaled, `stockmind worker` processes do.
+  const scheduler = settings.redisUrl
+    ? null
+    : startInProcessScheduler({ schedule: SCHEDULE, handlers: jobHandlers(app.infra, app.services), log: app.infra.log });
+  if (settings.redisUrl) app.http.log.info('scheduled jobs run in `stockmind worker` processes (REDIS_URL is set)');
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     app.http.log.info(`${signal} received: closing`);
+    scheduler?.stop();
     await app.close();
     process.exit(0);
   };
@@ -106,7 +117,7 @@ async function backfillCommand(options: { symbols: string; period: Period }): Pr
   try {
     const choice = await chooseProvider(settings, infra.log);
     process.stderr.write(`market data: ${choice.reason}\n`);
-    const { market } = buildServices(infra, { provider: choice });
+    const { market } = await prepareServices(infra, { provider: choice });
     const symbols = options.symbols.split(',').map((raw) => normalizeSymbol(raw));
     if (symbols.some((s) => s === null)) throw new ApiError(400, `Invalid symbols: ${options.symbols}`);
     const bar = progress('backfill', symbols.length, 'symbols');
@@ -127,6 +138,63 @@ async function backfillCommand(options: { symbols: string; period: Period }): Pr
     bar.stop();
     process.stdout.write(`${stored} daily bars stored for ${symbols.length - failed} of ${symbols.length} symbols\n`);
     if (failed > 0) process.exitCode = 1;
+  } finally {
+    await infra.close();
+  }
+}
+
+function queueList(value: string): QueueName[] {
+  const queues = value.split(',').map((q) => q.trim());
+  const unknown = queues.filter((q) => !(QUEUES as readonly string[]).includes(q));
+  if (unknown.length > 0) throw new InvalidArgumentError(`unknown queue ${unknown.join(', ')}; expected some of ${QUEUES.join(', ')}`);
+  return queues as QueueName[];
+}
+
+function requireRedis(settings: Config): string {
+  if (!settings.redisUrl) throw new ApiError(400, 'REDIS_URL is not set: embedded, `stockmind start` runs the jobs itself.');
+  return settings.redisUrl;
+}
+
+async function worker(options: { queues: QueueName[] }): Promise<void> {
+  const settings = config();
+  const redisUrl = requireRedis(settings);
+  const infra = await openInfrastructure(settings);
+  const choice = await chooseProvider(settings, infra.log);
+  infra.log.info(`market data: ${choice.reason}`);
+  const services = await prepareServices(infra, { provider: choice });
+  const workers = await startWorkers({
+    redisUrl, prefix: settings.redisPrefix, queues: options.queues, schedule: SCHEDULE, handlers: jobHandlers(infra, services), log: infra.log,
+  });
+  infra.log.info(`worker consuming ${options.queues.join(', ')}`);
+  const stop = async () => {
+    await workers.close();
+    await infra.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+async function listFailed(options: { queues: QueueName[]; limit: string }): Promise<void> {
+  const settings = config();
+  const jobs = await failedJobs(requireRedis(settings), settings.redisPrefix, options.queues, Number(options.limit));
+  if (jobs.length === 0) process.stdout.write('no failed jobs\n');
+  for (const job of jobs) {
+    process.stdout.write(`${new Date(job.finishedOn ?? job.timestamp).toISOString()}  ${job.queue}/${job.name} #${job.id}  after ${job.attemptsMade} attempts: ${job.failedReason}\n`);
+  }
+}
+
+async function runNow(name: string): Promise<void> {
+  const settings = config();
+  const job = scheduledJob(name);
+  if (!job) throw new ApiError(400, `Unknown job ${name}; jobs: ${SCHEDULE.map((j) => j.name).join(', ')}`);
+  const infra = await openInfrastructure(settings);
+  try {
+    const choice = await chooseProvider(settings, infra.log);
+    const handler = jobHandlers(infra, await prepareServices(infra, { provider: choice }))[name];
+    if (!handler) throw new ApiError(400, `Job ${name} is not implemented yet.`);
+    const { summary } = await runJob(job, handler, { firedAt: new Date(), log: infra.log }, { force: true });
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
   } finally {
     await infra.close();
   }
@@ -173,5 +241,20 @@ program.command('backfill')
   .requiredOption('--symbols <list>', 'comma-separated symbols, e.g. AAPL,MSFT')
   .addOption(new Option('--period <period>', 'how far back').argParser(period).default('5y'))
   .action((options) => run(() => backfillCommand(options)));
+
+program.command('worker')
+  .description('process scheduled jobs from Redis (run any number, on any machines)')
+  .addOption(new Option('--queues <list>', 'queues to consume').argParser(queueList).default([...QUEUES]))
+  .action((options) => run(() => worker(options)));
+const jobs = program.command('jobs').description('scheduled jobs');
+jobs.command('failed')
+  .description('jobs that failed after their retries (scaled)')
+  .addOption(new Option('--queues <list>', 'queues to look in').argParser(queueList).default([...QUEUES]))
+  .option('--limit <n>', 'most jobs to list', '50')
+  .action((options) => run(() => listFailed(options)));
+jobs.command('run')
+  .description('run one job now, whatever the market calendar says')
+  .argument('<name>', SCHEDULE.map((j) => j.name).join(' | '))
+  .action((name) => run(() => runNow(name)));
 
 await program.parseAsync(process.argv);
