@@ -1,5 +1,5 @@
 // A real app on a real port, and a small client that speaks the envelope.
-import { buildApp, type App } from '../../src/app.ts';
+import { buildApp, type App, type AppOptions } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import { testEnvironment, type TestEnvironment } from './scale.ts';
 
@@ -27,8 +27,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function listen(config: Config): Promise<{ app: App; baseUrl: string }> {
-  const app = await buildApp(config);
+export async function listen(config: Config, options: AppOptions = {}): Promise<{ app: App; baseUrl: string }> {
+  const app = await buildApp(config, options);
   const address = await app.http.listen({ port: 0, host: '127.0.0.1' });
   return { app, baseUrl: address };
 }
@@ -58,9 +58,9 @@ export function client(baseUrl: string) {
   };
 }
 
-export async function startServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+export async function startServer(overrides: Record<string, string> = {}, options: AppOptions = {}): Promise<TestServer> {
   const environment = await testEnvironment(overrides);
-  const { app, baseUrl } = await listen(environment.config);
+  const { app, baseUrl } = await listen(environment.config, options);
   return {
     app, baseUrl, environment,
     call: client(baseUrl),

@@ -133,11 +133,13 @@ export function marketRoutes(root: FastifyInstance, market: MarketDataService): 
       response: responses(Envelope(Type.Array(Session))),
     },
   }, async (request) => {
-    const today = nyDate(new Date());
-    const start = request.query.start ?? today;
-    const end = request.query.end ?? new Date(Date.parse(`${start}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
-    const days = (Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000;
-    if (!Number.isFinite(days)) throw badRequest('Invalid dates.', { start: ['Use real dates, YYYY-MM-DD.'] });
+    const start = request.query.start ?? nyDate(new Date());
+    const startMs = Date.parse(`${start}T00:00:00Z`);
+    // The pattern lets 2026-13-45 through; Date.parse does not.
+    if (!Number.isFinite(startMs)) throw badRequest('Invalid dates.', { start: ['Use a real date, YYYY-MM-DD.'] });
+    const end = request.query.end ?? new Date(startMs + 30 * 86_400_000).toISOString().slice(0, 10);
+    const days = (Date.parse(`${end}T00:00:00Z`) - startMs) / 86_400_000;
+    if (!Number.isFinite(days)) throw badRequest('Invalid dates.', { end: ['Use a real date, YYYY-MM-DD.'] });
     if (days < 0) throw badRequest('end is before start.', { end: ['Must be on or after start.'] });
     if (days > MAX_CALENDAR_DAYS) throw badRequest('Range too long.', { end: ['Ask for at most 5 years at a time.'] });
     try {

@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { createSimulatedProvider } from '../../src/providers/market/simulated.ts';
+import { UNIVERSE } from '../../src/providers/market/choose.ts';
+import { ProviderError, type MarketDataProvider, type Quote } from '../../src/providers/market/port.ts';
+import { SCALE } from '../support/scale.ts';
+import { startServer, type TestServer } from '../support/http.ts';
+
+// Tuesday 2026-11-24, 10:00 in New York: the market is open.
+const NOW = new Date('2026-11-24T15:00:00Z');
+const log = pino({ level: 'silent' });
+
+let server: TestServer;
+let clockNow = NOW;
+const now = () => clockNow;
+const simulated = createSimulatedProvider({ seed: 7, now, universe: UNIVERSE });
+
+/** The simulated market with a switch to make it fail or lie, as a real provider can. */
+let fault: 'none' | 'down' | 'garbage' = 'none';
+const flaky: MarketDataProvider = {
+  ...simulated,
+  name: 'simulated',
+  maxSymbolsPerRequest: 40,
+  quotes: async (symbols) => {
+    if (fault === 'down') throw new ProviderError('simulated', 'connection refused', 'unavailable');
+    const quotes = await simulated.quotes(symbols);
+    return fault === 'garbage' ? quotes.map((q): Quote => ({ ...q, price: Number.NaN })) : quotes;
+  },
+  history: (symbol, request) => simulated.history(symbol, request),
+  profile: (symbol) => simulated.profile(symbol),
+  search: (query, limit) => simulated.search(query, limit),
+};
+
+beforeAll(async () => {
+  server = await startServer({}, { provider: { provider: flaky, reason: 'test' }, now });
+});
+afterAll(async () => { await server?.close(); });
+
+describe(`stock detail (${SCALE})`, () => {
+  it('fetches an unknown-but-real symbol on demand and answers the contract\'s shape', async () => {
+    const answer = await server.call('GET', '/api/market/stock/AAPL/');
+    expect(answer.status).toBe(200);
+    const data = answer.body.data;
+    expect(data).toMatchObject({ symbol: 'AAPL', name: 'Apple Inc.', currency: 'USD', source: 'simulated', indicators: null, sector: 'Information Technology' });
+    for (const key of ['price', 'change', 'changePercent', 'volume', 'high52w', 'low52w']) expect(typeof data[key]).toBe('number');
+    expect(data.price).toBeGreaterThan(0);
+    expect(data.high52w).toBeGreaterThanOrEqual(data.low52w);
+    expect(data.historicalData.length).toBeGreaterThan(240);
+    expect(data.historicalData.length).toBeLessThan(260);
+    const first = data.historicalData[0];
+    expect(Object.keys(first).sort()).toEqual(['adjustedClose', 'close', 'date', 'high', 'low', 'open', 'volume']);
+    expect(first.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(Date.parse(data.asOf)).toBeLessThanOrEqual(NOW.getTime());
+  });
+
+  it('narrows history by period and accepts a lower-case symbol', async () => {
+    const month = await server.call('GET', '/api/market/stock/aapl?period=1mo');
+    expect(month.status).toBe(200);
+    expect(month.body.data.historicalData.length).toBeGreaterThanOrEqual(19);
+    expect(month.body.data.historicalData.length).toBeLessThanOrEqual(23);
+  });
+
+  it('answers malformed symbols and bad query values with 400 field errors', async () => {
+    const bad = await server.call('GET', "/api/market/stock/1'%20OR%201=1/");
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.symbol).toBeDefined();
+    const period = await server.call('GET', '/api/market/stock/AAPL?period=10y');
+    expect(period.status).toBe(400);
+    expect(period.body.errors.period).toBeDefined();
+  });
+});
+
+describe(`fetch_market_data (${SCALE})`, () => {
+  it('stores one 1m bar per active symbol, caches and publishes the quote, and stores nothing twice', async () => {
+    const { market } = server.app.services;
+    const published: unknown[] = [];
+    const unsubscribe = await server.app.infra.bus.subscribe('stock_MSFT', (message) => published.push(message));
+    const first = await market.fetchMarketData(log);
+    expect(first).toMatchObject({ source: 'simulated', symbols: 100, quotes: 100, stored: 100, failedBatches: 0 });
+    const bars = await market.barCount('MSFT', '1m');
+    expect(bars).toBe(1);
+    await market.fetchMarketData(log);
+    expect(await market.barCount('MSFT', '1m')).toBe(1);
+    for (let i = 0; i < 100 && published.length === 0; i += 1) await new Promise((r) => setTimeout(r, 10));
+    expect(published[0]).toMatchObject({ type: 'stock_update', data: { symbol: 'MSFT', source: 'simulated' } });
+    await unsubscribe();
+
+    const quotes = await server.call('GET', '/api/market/quotes?symbols=MSFT,NVDA,ZZZZ9');
+    expect(quotes.status).toBe(200);
+    expect(quotes.body.data.map((q: { symbol: string }) => q.symbol)).toEqual(['MSFT', 'NVDA']);
+    expect(quotes.body.message).toContain('ZZZZ9');
+  });
+
+  it('keeps answering from stored data with the quote\'s age when the provider is down', async () => {
+    const { market } = server.app.services;
+    await market.fetchMarketData(log);
+    clockNow = new Date(NOW.getTime() + 10 * 60_000);
+    fault = 'down';
+    try {
+      const summary = await market.fetchMarketData(log);
+      expect(summary.failedBatches).toBe(3);
+      expect(summary.stored).toBe(0);
+      const detail = await server.call('GET', '/api/market/stock/MSFT');
+      expect(detail.status).toBe(200);
+      expect(detail.body.data.ageSeconds).toBeGreaterThanOrEqual(9 * 60);
+    } finally {
+      fault = 'none';
+      clockNow = NOW;
+    }
+  });
+
+  it('stores nothing from a provider answering garbage', async () => {
+    const { market } = server.app.services;
+    const before = await market.barCount('AMZN', '1m');
+    fault = 'garbage';
+    try {
+      const summary = await market.fetchMarketData(log);
+      expect(summary).toMatchObject({ stored: 0, skipped: 100 });
+    } finally {
+      fault = 'none';
+    }
+    expect(await market.barCount('AMZN', '1m')).toBe(before);
+  });
+});
+
+describe(`search, stock list and quotes (${SCALE})`, () => {
+  it('ranks an exact symbol first, then prefixes, then names', async () => {
+    const answer = await server.call('GET', '/api/market/search?q=ma&limit=5');
+    expect(answer.status).toBe(200);
+    expect(answer.body.data[0].symbol).toBe('MA');
+    const byName = await server.call('GET', '/api/market/search?q=microsoft');
+    expect(byName.body.data[0]).toMatchObject({ symbol: 'MSFT', name: 'Microsoft' });
+    expect((await server.call('GET', '/api/market/search')).status).toBe(400);
+  });
+
+  it('lists stocks of a sector with pagination', async () => {
+    const answer = await server.call('GET', '/api/market/stocks/?sector=Financials&page_size=5');
+    expect(answer.status).toBe(200);
+    expect(answer.body.data).toHaveLength(5);
+    expect(answer.body.data.every((s: { sector: string }) => s.sector === 'Financials')).toBe(true);
+    expect(answer.body.pagination.count).toBe(UNIVERSE.filter((s) => s.sector === 'Financials').length);
+    expect(answer.body.pagination.next).toContain('page=2');
+  });
+
+  it('refuses malformed and too many symbols', async () => {
+    expect((await server.call('GET', '/api/market/quotes?symbols=AAPL,<script>')).status).toBe(400);
+    const many = Array.from({ length: 101 }, (_, i) => `S${i}`).join(',');
+    expect((await server.call('GET', `/api/market/quotes?symbols=${many}`)).status).toBe(400);
+  });
+});
+
+describe(`market clock and calendar (${SCALE})`, () => {
+  it('lists sessions with holidays left out and early closes marked, in UTC and New York time', async () => {
+    const answer = await server.call('GET', '/api/market/calendar?start=2026-11-23&end=2026-11-30');
+    expect(answer.status).toBe(200);
+    expect(answer.body.data.map((s: { date: string }) => s.date)).toEqual(['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-27', '2026-11-30']);
+    const friday = answer.body.data[3];
+    expect(friday).toMatchObject({ earlyClose: true, openNewYork: '09:30', closeNewYork: '13:00', close: '2026-11-27T18:00:00.000Z' });
+  });
+
+  it('refuses reversed, overlong and malformed ranges', async () => {
+    expect((await server.call('GET', '/api/market/calendar?start=2026-12-01&end=2026-11-01')).status).toBe(400);
+    expect((await server.call('GET', '/api/market/calendar?start=2000-01-01&end=2026-01-01')).status).toBe(400);
+    expect((await server.call('GET', '/api/market/calendar?start=2026-13-45')).status).toBe(400);
+  });
+
+  it('tells whether the market is open and when it next opens and closes', async () => {
+    const answer = await server.call('GET', '/api/market/clock/');
+    expect(answer.status).toBe(200);
+    const { isOpen, nextOpen, nextClose } = answer.body.data;
+    expect(typeof isOpen).toBe('boolean');
+    expect(Date.parse(nextOpen)).toBeGreaterThan(Date.now() - 1000);
+    expect(Date.parse(nextClose)).toBeGreaterThan(Date.now() - 1000);
+  });
+});
+
+describe(`the price store (${SCALE})`, () => {
+  const bar = (day: string, close: number) => ({ timestamp: new Date(`${day}T00:00:00Z`), open: close, high: close + 1, low: close - 1, close, adjustedClose: close, volume: 1000 });
+
+  it('lets real prices replace simulated ones, and never mixes simulated into a real series', async () => {
+    const { prices } = server.app.services;
+    await prices.ensureStock({ symbol: 'MIXD', name: 'Mixed Co' });
+    await prices.upsertBars('MIXD', '1d', [bar('2026-01-05', 10), bar('2026-01-06', 11)], 'simulated');
+    const real = await prices.upsertBars('MIXD', '1d', [bar('2026-01-07', 50)], 'yahoo');
+    expect(real.stored).toBe(1);
+    const after = await prices.latestBars('MIXD', '1d', 10);
+    expect(after.map((b) => b.source)).toEqual(['yahoo']);
+    const refused = await prices.upsertBars('MIXD', '1d', [bar('2026-01-08', 12)], 'simulated');
+    expect(refused).toMatchObject({ stored: 0, skipped: 1 });
+    expect((await prices.latestBars('MIXD', '1d', 10)).map((b) => b.source)).toEqual(['yahoo']);
+  });
+
+  it('bulk-loads through COPY as an upsert: loading twice stores each bar once, the last value winning', async () => {
+    const { prices, market } = server.app.services;
+    const rows = (close: number) => Array.from({ length: 300 }, (_, i) => ({
+      symbol: 'BULK', interval: '1d' as const, source: 'csv' as const,
+      bar: bar(new Date(Date.UTC(2024, 0, 1) + i * 86_400_000).toISOString().slice(0, 10), close),
+    }));
+    async function* batches(close: number) { yield rows(close).slice(0, 120); yield rows(close).slice(120); }
+    expect((await prices.bulkLoad(batches(100))).stored).toBe(300);
+    await prices.bulkLoad(batches(200));
+    expect(await market.barCount('BULK', '1d')).toBe(300);
+    const [last] = await prices.latestBars('BULK', '1d', 1);
+    expect(Number(last!.close)).toBe(200);
+  });
+});
