@@ -87,14 +87,11 @@ async function importCommand(path: string, options: { symbol?: string }): Promis
     const { prices } = buildServices(infra, { provider: { provider: null, reason: 'import' } });
     const started = performance.now();
     let bar: ReturnType<typeof progress> | null = null;
-    let shown = 0;
     const report = await importCsv(prices, path, {
       symbol: options.symbol,
       onBytes(bytes, total) {
         bar ??= progress('import', Math.max(1, Math.round(total / 1024)), 'KiB');
-        const kib = Math.round(bytes / 1024);
-        bar.increment(kib - shown);
-        shown = kib;
+        bar.update(Math.round(bytes / 1024));
       },
     });
     (bar as ReturnType<typeof progress> | null)?.stop();

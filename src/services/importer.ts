@@ -20,7 +20,9 @@ export interface ImportProgress {
   onBytes?(bytes: number, total: number): void;
 }
 
-const COPY_BATCH = 50_000;
+const COPY_BATCH = 20_000;
+
+const emptyReport = (): ImportReport => ({ files: [], rowsRead: 0, stored: 0, skipped: 0, skippedByReason: {}, rejects: [] });
 const REJECTS_SHOWN = 100;
 
 /** "zero price in open, high (also …)" → "zero price": the kind of problem, for the tally. */
@@ -32,10 +34,13 @@ export async function importCsv(store: PriceStore, path: string, options: { symb
   const files = await listCsvFiles(path);
   const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
-  const report: ImportReport = { files: [], rowsRead: 0, stored: 0, skipped: 0, skippedByReason: {}, rejects: [] };
+  let report = emptyReport();
   let bytesBefore = 0;
 
+  // Called again when the store needs a second pass (bars already stored): the tally restarts.
   async function* batches(): AsyncGenerator<BarRow[]> {
+    report = emptyReport();
+    bytesBefore = 0;
     let pending: BarRow[] = [];
     for (const [index, file] of files.entries()) {
       for await (const event of readCsvBars(file, { symbol: options.symbol, batchSize: 5_000 })) {
@@ -68,7 +73,7 @@ export async function importCsv(store: PriceStore, path: string, options: { symb
     if (pending.length > 0) yield pending;
   }
 
-  const result = await store.bulkLoad(batches());
+  const result = await store.bulkLoad(batches);
   report.stored = result.stored;
   if (result.skipped > 0) {
     report.skipped += result.skipped;

@@ -197,8 +197,8 @@ describe(`the price store (${SCALE})`, () => {
       bar: bar(new Date(Date.UTC(2024, 0, 1) + i * 86_400_000).toISOString().slice(0, 10), close),
     }));
     async function* batches(close: number) { yield rows(close).slice(0, 120); yield rows(close).slice(120); }
-    expect((await prices.bulkLoad(batches(100))).stored).toBe(300);
-    await prices.bulkLoad(batches(200));
+    expect((await prices.bulkLoad(() => batches(100))).stored).toBe(300);
+    expect((await prices.bulkLoad(() => batches(200))).stored).toBe(300);
     expect(await market.barCount('BULK', '1d')).toBe(300);
     const [last] = await prices.latestBars('BULK', '1d', 1);
     expect(Number(last!.close)).toBe(200);

@@ -33,6 +33,36 @@ function copyLine(row: BarRow): string {
   return `${row.symbol}\t${row.interval}\t${bar.timestamp.toISOString()}\t${bar.open}\t${bar.high}\t${bar.low}\t${bar.close}\t${bar.adjustedClose ?? '\\N'}\t${Math.round(bar.volume)}\t${row.source}\n`;
 }
 
+interface CopySession {
+  /** Runs a statement; answers the rows it touched. */
+  exec(text: string, params?: unknown[]): Promise<number>;
+  /** Feeds COPY text-format chunks to a `copy ... from stdin` statement. */
+  copy(statement: string, chunks: AsyncIterable<string>): Promise<void>;
+}
+
+/** A load of simulated rows takes the merge path, which can refuse them row by row. */
+class MergeNeeded extends Error {}
+
+/** Counts what passes into a COPY, and turns row batches into COPY text. */
+class LoadTally {
+  rows = 0;
+  simulated = 0;
+  readonly symbols = new Set<string>();
+
+  async *lines(batches: AsyncIterable<BarRow[]>): AsyncGenerator<string> {
+    for await (const batch of batches) {
+      if (batch.length === 0) continue;
+      for (const row of batch) {
+        this.symbols.add(row.symbol);
+        if (row.source === 'simulated') this.simulated += 1;
+      }
+      this.rows += batch.length;
+      // One chunk per batch: fewer, larger writes to the COPY stream.
+      yield batch.map(copyLine).join('');
+    }
+  }
+}
+
 export class PriceStore {
   private readonly db: Db;
 
@@ -113,67 +143,102 @@ export class PriceStore {
   }
 
   /**
-   * Loads many bars at once: COPY into a staging table, then one upsert into stock_prices. Stocks
-   * the rows name are created when missing. Rows come in batches so memory stays flat.
+   * Loads many bars at once. A fresh load COPYs straight into stock_prices (as fast as `psql \copy`);
+   * when a bar is already stored (unique violation) that attempt is rolled back and the rows are
+   * read again through a staging table merged by one upsert. `read` may therefore be called twice.
+   * Stocks the rows name are created when missing; real prices replace simulated ones.
    */
-  async bulkLoad(batches: AsyncIterable<BarRow[]>, onBatch?: (stored: number) => void): Promise<WriteResult> {
-    let stored = 0;
-    let skipped = 0;
-    const reasons = new Set<string>();
-    const staging = `stock_prices_staging`;
-    const run = async (exec: (text: string) => Promise<unknown>, copy: (lines: string[]) => Promise<void>) => {
-      await exec(`create temp table if not exists ${staging} (symbol varchar(16), interval varchar(3), timestamp timestamptz, open numeric(18,6), high numeric(18,6), low numeric(18,6), close numeric(18,6), adjusted_close numeric(18,6), volume bigint, source varchar(16)) on commit drop`);
-      for await (const batch of batches) {
-        if (batch.length === 0) continue;
-        await copy(batch.map(copyLine));
-        stored += batch.length;
-        onBatch?.(batch.length);
+  async bulkLoad(read: () => AsyncIterable<BarRow[]>): Promise<WriteResult> {
+    return this.withCopySession(async (session) => {
+      // The symbol foreign key is checked at commit, after the stocks it needs are created.
+      await session.exec('set constraints stock_prices_symbol_stocks_symbol_fk deferred');
+      await session.exec('savepoint direct_load');
+      const direct = new LoadTally();
+      try {
+        await session.copy(`copy stock_prices (${COLUMNS}) from stdin`, direct.lines(read()));
+        if (direct.simulated > 0) throw new MergeNeeded();
+        await this.finishLoad(session, direct.symbols);
+        return { stored: direct.rows, skipped: 0 };
+      } catch (error) {
+        if (!(error instanceof MergeNeeded) && (error as { code?: string }).code !== '23505') throw error;
+        await session.exec('rollback to savepoint direct_load');
       }
-      await exec(`insert into stocks (symbol, name) select distinct symbol, symbol from ${staging} on conflict (symbol) do nothing`);
-      // Real prices replace simulated placeholders; simulated rows never land in a real series.
-      await exec(`delete from stock_prices p using (select distinct symbol, interval from ${staging} where source <> 'simulated') s
-        where p.symbol = s.symbol and p.interval = s.interval and p.source = 'simulated'`);
-      const refused = await exec(`delete from ${staging} s where s.source = 'simulated' and exists (
-        select 1 from stock_prices p where p.symbol = s.symbol and p.interval = s.interval and p.source <> 'simulated')`) as { rowCount?: number | null; affectedRows?: number };
-      const refusedCount = Number(refused.rowCount ?? refused.affectedRows ?? 0);
-      if (refusedCount > 0) {
-        skipped += refusedCount;
-        stored -= refusedCount;
-        reasons.add('simulated bars are not mixed into real series');
-      }
-      // Within one load the last row of a key wins, as successive upserts would.
-      await exec(`insert into stock_prices (${COLUMNS})
-        select distinct on (symbol, interval, timestamp) ${COLUMNS} from (select *, row_number() over () as n from ${staging}) staged
-        order by symbol, interval, timestamp, n desc
-        on conflict (symbol, interval, timestamp) do update set open = excluded.open, high = excluded.high, low = excluded.low,
-          close = excluded.close, adjusted_close = excluded.adjusted_close, volume = excluded.volume, source = excluded.source`);
-    };
+      return this.mergeLoad(session, read);
+    });
+  }
 
+  /** The second way in: COPY into a staging table, then one upsert that keeps the last row of a key. */
+  private async mergeLoad(session: CopySession, read: () => AsyncIterable<BarRow[]>): Promise<WriteResult> {
+    const staging = 'stock_prices_staging';
+    await session.exec(`create temp table if not exists ${staging} (symbol varchar(16), interval varchar(3), timestamp timestamptz, open numeric(18,6), high numeric(18,6), low numeric(18,6), close numeric(18,6), adjusted_close numeric(18,6), volume bigint, source varchar(16)) on commit drop`);
+    const tally = new LoadTally();
+    await session.copy(`copy ${staging} (${COLUMNS}) from stdin`, tally.lines(read()));
+    // Simulated rows never land in a series that holds real prices.
+    const refused = await session.exec(`delete from ${staging} s where s.source = 'simulated' and exists (
+      select 1 from stock_prices p where p.symbol = s.symbol and p.interval = s.interval and p.source <> 'simulated')`);
+    await session.exec(`insert into stock_prices (${COLUMNS})
+      select distinct on (symbol, interval, timestamp) ${COLUMNS} from (select *, row_number() over () as n from ${staging}) staged
+      order by symbol, interval, timestamp, n desc
+      on conflict (symbol, interval, timestamp) do update set open = excluded.open, high = excluded.high, low = excluded.low,
+        close = excluded.close, adjusted_close = excluded.adjusted_close, volume = excluded.volume, source = excluded.source`);
+    await this.finishLoad(session, tally.symbols);
+    return refused > 0
+      ? { stored: tally.rows - refused, skipped: refused, reason: 'simulated bars are not mixed into real series' }
+      : { stored: tally.rows, skipped: 0 };
+  }
+
+  /** Creates the stocks a load named and drops simulated placeholders from series that now hold real prices. */
+  private async finishLoad(session: CopySession, symbols: Set<string>): Promise<void> {
+    if (symbols.size === 0) return;
+    const list = [...symbols];
+    await session.exec('insert into stocks (symbol, name) select s, s from unnest($1::text[]) as s on conflict (symbol) do nothing', [list]);
+    await session.exec(`delete from stock_prices p where p.symbol = any($1::text[]) and p.source = 'simulated'
+      and exists (select 1 from stock_prices q where q.symbol = p.symbol and q.interval = p.interval and q.source <> 'simulated')`, [list]);
+    await session.exec('set constraints stock_prices_symbol_stocks_symbol_fk immediate');
+  }
+
+  /** One transaction on one connection, with COPY, for either driver. */
+  private async withCopySession<T>(work: (session: CopySession) => Promise<T>): Promise<T> {
     const driver = this.database.driver;
     if (driver.kind === 'postgres') {
       const client = await driver.pool.connect();
       try {
         await client.query('begin');
-        await run(
-          (text) => client.query(text),
-          (lines) => pipeline(Readable.from(lines), client.query(copyFrom(`copy ${staging} (${COLUMNS}) from stdin`))),
-        );
+        const result = await work({
+          exec: async (text, params) => (await client.query(text, params)).rowCount ?? 0,
+          // One COPY stream for the whole load: parsing here overlaps the server's ingest.
+          copy: (statement, chunks) => pipeline(Readable.from(chunks), client.query(copyFrom(statement))),
+        });
         await client.query('commit');
+        return result;
       } catch (error) {
         await client.query('rollback').catch(() => {});
         throw error;
       } finally {
         client.release();
       }
-    } else {
-      await driver.client.transaction(async (tx) => {
-        await run(
-          (text) => tx.query(text),
-          async (lines) => { await tx.query(`copy ${staging} (${COLUMNS}) from '/dev/blob'`, [], { blob: new Blob(lines) }); },
-        );
-      });
     }
-    return { stored, skipped, reason: [...reasons].join('; ') || undefined };
+    return driver.client.transaction(async (tx) => work({
+      exec: async (text, params) => (await tx.query(text, params)).affectedRows ?? 0,
+      // PGlite reads COPY input from a blob: send it in pieces of a few megabytes.
+      copy: async (statement, chunks) => {
+        const fromBlob = statement.replace('from stdin', "from '/dev/blob'");
+        let pending: string[] = [];
+        let size = 0;
+        const flush = async () => {
+          if (pending.length === 0) return;
+          await tx.query(fromBlob, [], { blob: new Blob(pending) });
+          pending = [];
+          size = 0;
+        };
+        for await (const chunk of chunks) {
+          pending.push(chunk);
+          size += chunk.length;
+          if (size >= 8 * 1024 * 1024) await flush();
+        }
+        await flush();
+      },
+    }));
   }
 
   /** Upserts the profile fields a provider knows, keeping what it does not. */
