@@ -11,31 +11,15 @@ import { stocks, stockPrices } from '../db/schema/index.ts';
 import { nyDate } from '../domain/calendar/index.ts';
 import { normalizeSymbol } from '../domain/symbols.ts';
 import { ApiError, badRequest, notFound } from '../errors.ts';
-import { ProviderError, type Bar, type BarInterval, type MarketDataProvider, type ProviderName, type Quote } from '../providers/market/port.ts';
+import { RequestWindow } from './request-window.ts';
+import { ProviderError, type Bar, type BarInterval, type MarketDataProvider, type ProviderName, type Quote, type UniverseEntry } from '../providers/market/port.ts';
 
-export interface UniverseEntry {
-  symbol: string;
-  name: string;
-  sector: string | null;
-  industry: string | null;
-}
-
-/** A quote as the API and the bus carry it. */
-export interface QuoteView {
-  symbol: string;
-  price: number;
-  change: number;
-  changePercent: number;
-  open: number | null;
-  high: number | null;
-  low: number | null;
-  previousClose: number | null;
-  volume: number;
-  currency: string;
+/** A quote as the API and the bus carry it: JSON, with the instant as an ISO string. */
+export type QuoteView = Omit<Quote, 'timestamp' | 'marketCap' | 'source'> & {
   source: string;
   /** When the price was struck. */
   timestamp: string;
-}
+};
 
 export type Period = '1mo' | '3mo' | '6mo' | '1y' | '5y';
 export const PERIODS: readonly Period[] = ['1mo', '3mo', '6mo', '1y', '5y'];
@@ -69,7 +53,6 @@ function saneQuote(quote: Quote): boolean {
     && Number.isFinite(quote.volume) && quote.volume >= 0;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface MarketDataDeps {
   db: Db;
@@ -93,9 +76,12 @@ export interface FetchSummary extends Record<string, unknown> {
 
 export class MarketDataService {
   private readonly now: () => Date;
+  /** Every call to the provider waits its turn here (per process). */
+  private readonly window: RequestWindow | null;
 
   constructor(private readonly deps: MarketDataDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.window = deps.provider ? new RequestWindow(deps.provider.rateLimit) : null;
   }
 
   get providerName(): ProviderName | null {
@@ -130,10 +116,8 @@ export class MarketDataService {
     const symbols = await this.activeSymbols(limit);
     const summary: FetchSummary = { source: provider?.name ?? null, symbols: symbols.length, quotes: 0, stored: 0, skipped: 0, failedBatches: 0 };
     if (!provider || symbols.length === 0) return summary;
-    // Paced to the provider's rate limit: never more than `requests` per `perMs`.
-    const spacingMs = provider.rateLimit.perMs / provider.rateLimit.requests;
     for (let i = 0; i < symbols.length; i += provider.maxSymbolsPerRequest) {
-      if (i > 0 && spacingMs >= 1) await sleep(spacingMs);
+      await this.window!.take();
       const batch = symbols.slice(i, i + provider.maxSymbolsPerRequest);
       let quotes: Quote[];
       try {
@@ -227,6 +211,7 @@ export class MarketDataService {
       throw notFound(`Unknown symbol: ${symbol}.`);
     }
     try {
+      if (!stored) await this.window!.take();
       const profile = stored ? null : await provider.profile(symbol);
       if (!stored && !profile) throw notFound(`Unknown symbol: ${symbol}.`);
       if (profile) await this.deps.store.ensureStock(profile);
@@ -246,6 +231,7 @@ export class MarketDataService {
     if (!provider) throw new ApiError(503, 'No market data provider is configured (MARKET_DATA_PROVIDER=csv).');
     const to = this.now();
     const from = new Date(to.getTime() - PERIOD_DAYS[period] * DAY_MS);
+    await this.window!.take();
     const bars = await provider.history(symbol, { interval: '1d', from, to });
     if (bars.length > 0) await this.deps.store.ensureStock({ symbol, name: symbol });
     return this.deps.store.upsertBars(symbol, '1d', bars, provider.name, 'replace');

@@ -26,8 +26,15 @@ const flaky: MarketDataProvider = {
     const quotes = await simulated.quotes(symbols);
     return fault === 'garbage' ? quotes.map((q): Quote => ({ ...q, price: Number.NaN })) : quotes;
   },
-  history: (symbol, request) => simulated.history(symbol, request),
-  profile: (symbol) => simulated.profile(symbol),
+  history: async (symbol, request) => {
+    if (fault === 'down') throw new ProviderError('simulated', 'connection refused', 'unavailable');
+    return simulated.history(symbol, request);
+  },
+  // A symbol the source has never heard of, as Yahoo answers for a typo.
+  profile: async (symbol) => {
+    if (fault === 'down') throw new ProviderError('simulated', 'connection refused', 'unavailable');
+    return symbol === 'NOSUCH' ? null : simulated.profile(symbol);
+  },
   search: (query, limit) => simulated.search(query, limit),
 };
 
@@ -58,6 +65,26 @@ describe(`stock detail (${SCALE})`, () => {
     expect(month.status).toBe(200);
     expect(month.body.data.historicalData.length).toBeGreaterThanOrEqual(19);
     expect(month.body.data.historicalData.length).toBeLessThanOrEqual(23);
+  });
+
+  it('answers an unknown symbol with 404, and a new symbol while the provider is down with 503', async () => {
+    const unknown = await server.call('GET', '/api/market/stock/NOSUCH/');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ success: false, code: 404, message: 'Unknown symbol: NOSUCH.' });
+    fault = 'down';
+    try {
+      // NFLX is a known company (the universe) without prices yet; ZYXW is not known at all.
+      const known = await server.call('GET', '/api/market/stock/NFLX/');
+      expect(known.status).toBe(503);
+      expect(known.body.message).toBe('No price data for NFLX yet.');
+      const unknownYet = await server.call('GET', '/api/market/stock/ZYXW/');
+      expect(unknownYet.status).toBe(503);
+      expect(unknownYet.body.message).toContain('provider is unavailable');
+    } finally {
+      fault = 'none';
+    }
+    // Once the provider is back, the same request works: nothing half-written was left.
+    expect((await server.call('GET', '/api/market/stock/NFLX/')).status).toBe(200);
   });
 
   it('answers malformed symbols and bad query values with 400 field errors', async () => {

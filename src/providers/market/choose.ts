@@ -3,7 +3,7 @@
 // process never mixes sources.
 import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
-import type { MarketDataProvider } from './port.ts';
+import type { MarketDataProvider, UniverseEntry } from './port.ts';
 import { createSimulatedProvider } from './simulated.ts';
 import universe from './universe.json' with { type: 'json' };
 import { createYahooProvider } from './yahoo.ts';
@@ -14,7 +14,7 @@ export interface ProviderChoice {
   reason: string;
 }
 
-export const UNIVERSE: ReadonlyArray<{ symbol: string; name: string; sector: string | null; industry: string | null }> = universe;
+export const UNIVERSE: readonly UniverseEntry[] = universe;
 
 const PROBE_TIMEOUT_MS = 4_000;
 

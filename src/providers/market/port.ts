@@ -52,6 +52,14 @@ export interface SymbolMatch {
   type: string | null;
 }
 
+/** A listed company of the default universe (src/providers/market/universe.json). */
+export interface UniverseEntry {
+  symbol: string;
+  name: string;
+  sector: string | null;
+  industry: string | null;
+}
+
 export interface HistoryRequest {
   interval: BarInterval;
   from: Date;

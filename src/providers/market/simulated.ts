@@ -25,20 +25,15 @@ import type {
   MarketDataProvider,
   Quote,
   SymbolMatch,
+  UniverseEntry,
 } from './port.ts';
 
-export interface SimulatedUniverseEntry {
-  symbol: string;
-  name: string;
-  sector: string | null;
-  industry: string | null;
-}
 
 export interface SimulatedProviderOptions {
   seed: number;
   now?: () => Date;
   /** Listed companies: names and sectors for profiles, and what search finds. */
-  universe?: ReadonlyArray<SimulatedUniverseEntry>;
+  universe?: ReadonlyArray<UniverseEntry>;
 }
 
 /** What the simulator will price: an upper-case ticker, as exchanges spell them. */
@@ -118,48 +113,27 @@ export function createSimulatedProvider(options: SimulatedProviderOptions): Mark
   const listed = new Map(universe.map((entry) => [entry.symbol, entry]));
 
   const quoteIn = (symbol: string, market: MarketAt): Quote | null => {
-    const marketCapOf = (price: number): number =>
-      Math.round(price * simulator.parameters(symbol).sharesOutstanding);
-
-    if (market.state === 'open') {
-      const bar = simulator.sessionSoFar(symbol, market.session.date, market.minute);
-      if (!bar) return null;
-      const previousClose = simulator.previousClose(symbol, market.session.date);
-      return {
-        symbol,
-        price: bar.close,
-        change: previousClose === null ? 0 : roundCents(bar.close - previousClose),
-        changePercent: previousClose ? ((bar.close - previousClose) / previousClose) * 100 : 0,
-        open: bar.open,
-        high: bar.high,
-        low: bar.low,
-        previousClose,
-        volume: bar.volume,
-        currency: CURRENCY,
-        marketCap: marketCapOf(bar.close),
-        timestamp: bar.timestamp,
-        source: 'simulated',
-      };
-    }
-
-    // Closed (night, weekend, holiday): the last session's close, struck at that session's close.
     if (market.state === 'none') return null;
-    const day = simulator.dailyBar(symbol, market.session.date);
-    if (!day) return null;
+    // Open: the session so far, struck at the latest minute. Closed (night, weekend, holiday):
+    // the last session's bar, struck at that session's close.
+    const bar = market.state === 'open'
+      ? simulator.sessionSoFar(symbol, market.session.date, market.minute)
+      : simulator.dailyBar(symbol, market.session.date);
+    if (!bar) return null;
     const previousClose = simulator.previousClose(symbol, market.session.date);
     return {
       symbol,
-      price: day.close,
-      change: previousClose === null ? 0 : roundCents(day.close - previousClose),
-      changePercent: previousClose ? ((day.close - previousClose) / previousClose) * 100 : 0,
-      open: day.open,
-      high: day.high,
-      low: day.low,
+      price: bar.close,
+      change: previousClose === null ? 0 : roundCents(bar.close - previousClose),
+      changePercent: previousClose ? ((bar.close - previousClose) / previousClose) * 100 : 0,
+      open: bar.open,
+      high: bar.high,
+      low: bar.low,
       previousClose,
-      volume: day.volume,
+      volume: bar.volume,
       currency: CURRENCY,
-      marketCap: marketCapOf(day.close),
-      timestamp: market.session.close,
+      marketCap: Math.round(bar.close * simulator.parameters(symbol).sharesOutstanding),
+      timestamp: market.state === 'open' ? bar.timestamp : market.session.close,
       source: 'simulated',
     };
   };
