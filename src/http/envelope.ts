@@ -50,6 +50,19 @@ export function errorBody(code: number, message: string, errors: Record<string, 
   return { data: null, message, status: 'error', errors, success: false, code };
 }
 
+/**
+ * A primitive schema that also allows null, as `type: [..., "null"]` rather than TypeBox's anyOf:
+ * the response serializer handles a type list natively but runs a validator per value for anyOf.
+ */
+export function Nullable<T extends TSchema>(schema: T) {
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type as string, 'null'] });
+}
+
+/** One of a few strings, as `enum` (serialised directly) rather than an anyOf of literals. */
+export function OneOf<const T extends readonly string[]>(values: T, options: { description?: string } = {}) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}
+
 const errorRef = Type.Ref(ErrorEnvelope);
 
 /** A route's responses: its success schema plus the error envelope for the statuses it can answer. */

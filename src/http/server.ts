@@ -2,7 +2,6 @@
 // auth), then each area's routes. Every plugin owns one concern.
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -12,6 +11,7 @@ import { ErrorEnvelope } from './envelope.ts';
 import { registerAuth, type AuthDeps } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { registerJsonBody } from './plugins/json-body.ts';
+import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { registerValidation } from './plugins/validation.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes, type HealthDeps } from './routes/health.ts';
@@ -26,13 +26,12 @@ const REQUEST_ID = /^[\w.:-]{1,64}$/;
 /** Loopback origins: a client on the developer's own machine (Vite on :5173, say). */
 const LOOPBACK_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
 
-function corsOrigin(config: Config) {
-  return (origin: string | undefined, done: (error: Error | null, allow: boolean) => void) => {
-    if (!origin) return done(null, false);
-    if (config.corsOrigins.length > 0) return done(null, config.corsOrigins.includes(origin) || config.corsOrigins.includes('*'));
-    // No list: any origin while DEBUG, else only this machine's.
-    return done(null, config.debug || LOOPBACK_ORIGIN.test(origin));
-  };
+/** Allowed browser origins, as a static value: @fastify/cors answers those without a callback per request. */
+function corsOrigin(config: Config): boolean | string | RegExp | Array<string | RegExp> {
+  if (config.corsOrigins.includes('*')) return '*';
+  if (config.corsOrigins.length > 0) return config.corsOrigins;
+  // No list: any origin while DEBUG, else only this machine's.
+  return config.debug ? true : LOOPBACK_ORIGIN;
 }
 
 export async function buildServer(config: Config, log: Logger, deps: HttpDeps): Promise<FastifyInstance> {
@@ -69,7 +68,7 @@ export async function buildServer(config: Config, log: Logger, deps: HttpDeps): 
     exposedHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'X-Request-Id'],
     maxAge: 600,
   });
-  await app.register(helmet, { global: true });
+  registerSecurityHeaders(app);
   app.addHook('onRoute', (route) => {
     // The docs are static and public: no quota.
     if (route.url.startsWith('/api/docs')) route.config = { ...route.config, rateLimit: false };

@@ -130,6 +130,8 @@ describe(`HTTP conventions (${SCALE})`, () => {
     expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
     expect(answer.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     expect(answer.headers.get('strict-transport-security')).toContain('max-age');
+    expect(answer.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(answer.headers.get('cross-origin-opener-policy')).toBe('same-origin');
     const insane = await server.call('GET', '/api/health/', { headers: { 'x-request-id': 'a b\tc'.repeat(40) } });
     expect(insane.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });

@@ -2,11 +2,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { TIERS, type Tier } from '../../config.ts';
 import { badRequest, unauthorized } from '../../errors.ts';
 import type { AccountService, UserWithProfile } from '../../services/accounts.ts';
 import type { RateLimiter } from '../../services/rate-limits.ts';
 import type { ClientInfo, TokenService } from '../../services/tokens.ts';
-import { Envelope, ListEnvelope, ok, okList, responses } from '../envelope.ts';
+import { Envelope, ListEnvelope, Nullable, OneOf, ok, okList, responses } from '../envelope.ts';
 import { PageQuery, pageOf, paginationOf } from '../pagination.ts';
 import { callerOf } from '../plugins/auth.ts';
 
@@ -17,7 +18,6 @@ export interface AuthRouteDeps {
 }
 
 const DateTime = Type.String({ format: 'date-time' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 const User = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -47,7 +47,7 @@ const ProfileUser = Type.Composite([User, Type.Object({
   lastLogin: Nullable(DateTime),
   isAdmin: Type.Boolean(),
   profile: Type.Object({
-    tier: Type.Union([Type.Literal('basic'), Type.Literal('premium'), Type.Literal('pro')]),
+    tier: OneOf(TIERS),
     apiKeyPrefix: Type.String({ description: 'First characters of your API key; the key itself is shown only when made' }),
     apiKeyCreatedAt: DateTime,
     notificationPreferences: NotificationPreferences,
@@ -120,7 +120,7 @@ export function authRoutes(root: FastifyInstance, deps: AuthRouteDeps): void {
       lastLogin: user.lastLogin,
       isAdmin: user.isAdmin,
       profile: {
-        tier: user.profile.tier as 'basic' | 'premium' | 'pro',
+        tier: user.profile.tier as Tier,
         apiKeyPrefix: user.profile.apiKeyPrefix,
         apiKeyCreatedAt: user.profile.apiKeyCreatedAt,
         notificationPreferences: user.profile.notificationPreferences,

@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors.ts';
-import { Envelope, ok, responses } from '../envelope.ts';
+import { Envelope, Nullable, OneOf, ok, responses } from '../envelope.ts';
 
 export interface HealthDeps {
   version: string;
@@ -19,7 +19,7 @@ const CHECK_TIMEOUT_MS = 2_000;
 const CHECK_REUSE_MS = 1_000;
 
 const Check = Type.Object({
-  status: Type.Union([Type.Literal('ok'), Type.Literal('down'), Type.Literal('not_configured')]),
+  status: OneOf(['ok', 'down', 'not_configured'] as const),
   kind: Type.Optional(Type.String()),
   latencyMs: Type.Optional(Type.Number()),
   error: Type.Optional(Type.String()),
@@ -31,7 +31,7 @@ const Health = Type.Object({
   uptimeSeconds: Type.Integer(),
   database: Check,
   redis: Check,
-  marketData: Type.Object({ provider: Type.Union([Type.String(), Type.Null()]), reason: Type.String() }),
+  marketData: Type.Object({ provider: Nullable(Type.String()), reason: Type.String() }),
 });
 
 async function check(ping: () => Promise<unknown>) {

@@ -6,12 +6,12 @@ import { clock, sessionOn, sessionsBetween, nyDate, type TradingSession } from '
 import { normalizeSymbol } from '../../domain/symbols.ts';
 import { badRequest } from '../../errors.ts';
 import { PERIODS, type MarketDataService } from '../../services/market-data.ts';
-import { Envelope, ListEnvelope, ok, okList, responses } from '../envelope.ts';
+import { Envelope, ListEnvelope, Nullable, OneOf, ok, okList, responses } from '../envelope.ts';
 import { PageQuery, pageOf, paginationOf } from '../pagination.ts';
 
 const Num = Type.Number();
-const NullableNum = Type.Union([Type.Number(), Type.Null()]);
-const NullableString = Type.Union([Type.String(), Type.Null()]);
+const NullableNum = Nullable(Type.Number());
+const NullableString = Nullable(Type.String());
 const DateTime = Type.String({ format: 'date-time' });
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
 
@@ -70,8 +70,8 @@ export function marketRoutes(root: FastifyInstance, market: MarketDataService): 
       tags, summary: 'Price, change, 52-week range and history of a stock (fetched on demand when new)',
       params: SymbolParam,
       querystring: Type.Object({
-        period: Type.Optional(Type.Union(PERIODS.map((p) => Type.Literal(p)), { default: '1y' })),
-        interval: Type.Optional(Type.Union([Type.Literal('1d'), Type.Literal('1m')], { default: '1d' })),
+        period: Type.Optional(OneOf(PERIODS, { description: 'How far back historicalData goes (default 1y)' })),
+        interval: Type.Optional(OneOf(['1d', '1m'] as const, { description: 'Daily bars or 1-minute bars (default 1d)' })),
       }),
       response: responses(Envelope(StockDetail), [404, 503]),
     },
