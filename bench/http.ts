@@ -46,6 +46,17 @@ http.createServer((req, res) => {
 }).listen(Number(process.env.PORT), '127.0.0.1');
 `;
 
+// The same replay in a bare Fastify (no plugins, no hooks): what the framework alone costs.
+const BARE_FASTIFY = `
+const fastify = require(process.env.FASTIFY_PATH)();
+const answers = JSON.parse(process.env.ANSWERS);
+fastify.all('/*', (req, reply) => {
+  const answer = answers[req.url] ?? answers['*'];
+  reply.headers(answer.headers).send(answer.body);
+});
+fastify.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+`;
+
 interface Measure { rps: number; p99: number; errors: number }
 
 async function load(url: string, headers: Record<string, string> = {}): Promise<Measure> {
@@ -67,31 +78,43 @@ try {
   })).json() as { data: { token: string } };
   const auth = { authorization: `Bearer ${registered.data.token}` };
 
-  // Record the exact bytes the API answers, so the bare server sends the same payload.
+  // Record the exact bytes the API answers (headers and body), so the baselines send the same
+  // response; only the headers Node writes itself (date, connection, length) are left to Node.
+  const NODE_OWN = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
   const record = async (path: string, headers: Record<string, string> = {}) => {
     const response = await fetch(base + path, { headers });
-    return { headers: { 'content-type': response.headers.get('content-type')! }, body: await response.text() };
+    const replayed: Record<string, string> = {};
+    response.headers.forEach((value, name) => { if (!NODE_OWN.has(name)) replayed[name] = value; });
+    return { headers: replayed, body: await response.text() };
   };
   const answers = { '/api/health/': await record('/api/health/'), '/api/auth/profile/': await record('/api/auth/profile/', auth) };
 
   const barePort = await freePort();
+  const fastifyPort = await freePort();
   const bare = start(process.execPath, ['-e', BARE_SERVER], { PORT: String(barePort), ANSWERS: JSON.stringify(answers) });
+  const bareFastify = start(process.execPath, ['-e', BARE_FASTIFY], {
+    PORT: String(fastifyPort), ANSWERS: JSON.stringify(answers), FASTIFY_PATH: new URL('../node_modules/fastify/fastify.js', import.meta.url).pathname,
+  });
   try {
     const bareBase = `http://127.0.0.1:${barePort}`;
+    const fastifyBase = `http://127.0.0.1:${fastifyPort}`;
     await waitFor(`${bareBase}/api/health/`);
+    await waitFor(`${fastifyBase}/api/health/`);
     const rows: string[] = [];
     for (const [label, path, headers] of [['GET /api/health/', '/api/health/', {}], ['GET /api/auth/profile/ (JWT)', '/api/auth/profile/', auth]] as const) {
       await load(base + path, headers); // warm-up: JIT, caches, connection pools
       const ours = await load(base + path, headers);
       const baseline = await load(bareBase + path, headers);
-      rows.push(`| ${label} | ${ours.rps.toFixed(0)} | ${ours.p99} ms | ${baseline.rps.toFixed(0)} | ${baseline.p99} ms | ${(ours.rps / baseline.rps).toFixed(2)} | ${ours.errors} |`);
+      const framework = await load(fastifyBase + path, headers);
+      rows.push(`| ${label} | ${ours.rps.toFixed(0)} | ${ours.p99} ms | ${baseline.rps.toFixed(0)} | ${baseline.p99} ms | **${(ours.rps / baseline.rps).toFixed(2)}** | ${framework.rps.toFixed(0)} (${(framework.rps / baseline.rps).toFixed(2)}) | ${ours.errors} |`);
     }
-    console.log(`\n${connections} connections, ${seconds} s per run, ${answers['/api/health/'].body.length} / ${answers['/api/auth/profile/'].body.length} bytes per answer; embedded (PGlite, in-process cache)\n`);
-    console.log('| route | StockMind req/s | p99 | bare node:http req/s | p99 | ratio | errors |');
-    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log(`\n${connections} connections, ${seconds} s per run, ${answers['/api/health/'].body.length} / ${answers['/api/auth/profile/'].body.length} bytes per answer (the baselines replay the same headers and body); embedded (PGlite, in-process cache)\n`);
+    console.log('| route | StockMind req/s | p99 | bare node:http req/s | p99 | ratio | bare Fastify req/s (ratio) | errors |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const row of rows) console.log(row);
   } finally {
     bare.kill();
+    bareFastify.kill();
   }
 } finally {
   api.kill();

@@ -47,7 +47,10 @@ export async function buildServer(config: Config, log: Logger, deps: HttpDeps): 
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
-  app.addHook('onRequest', async (request, reply) => { reply.header('X-Request-Id', request.id); });
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('X-Request-Id', request.id);
+    done();
+  });
   if (config.allowedHosts.length > 0 && !config.allowedHosts.includes('*')) {
     const allowed = new Set(config.allowedHosts.map((host) => host.toLowerCase()));
     app.addHook('onRequest', async (request, reply) => {
