@@ -1,16 +1,17 @@
 // The `stockmind` command as a user runs it: a separate process on the same database.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
+import { bullPrefix } from '../../src/jobs/queues.ts';
 import { client, listen } from '../support/http.ts';
+import { stockmind as run } from '../support/cli.ts';
 import { SCALE, testEnvironment, type TestEnvironment } from '../support/scale.ts';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '../../bin/stockmind.js');
 
 let environment: TestEnvironment;
 let env: Record<string, string>;
@@ -21,15 +22,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await environment?.cleanup(); });
 
-async function stockmind(args: string[], extraEnv: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...env, ...extraEnv }, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+const stockmind = (args: string[], extraEnv: Record<string, string> = {}) => run(args, { ...env, ...extraEnv });
 
 describe(`stockmind CLI (${SCALE})`, () => {
   it('stops with exit code 2 and one line naming a bad variable', async () => {
@@ -71,4 +64,38 @@ describe(`stockmind CLI (${SCALE})`, () => {
     expect(tier.code).not.toBe(0);
     expect(tier.stderr).toContain('expected one of basic, premium, pro');
   });
+});
+
+describe(`stockmind worker and jobs (${SCALE})`, () => {
+  it.runIf(SCALE === 'embedded')('explains that embedded needs no worker', async () => {
+    const result = await stockmind(['worker']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('REDIS_URL is not set');
+  });
+
+  it.runIf(SCALE === 'scaled')('a worker registers the schedule on its queues and stops cleanly on SIGTERM', async () => {
+    const worker = spawn(process.execPath, [join(import.meta.dirname, '../../bin/stockmind.js'), 'worker', '--queues', 'default,market_data'], {
+      env: { ...env, MARKET_DATA_PROVIDER: 'simulated' }, stdio: 'ignore',
+    });
+    const connection = new Redis(environment.env.REDIS_URL!, { maxRetriesPerRequest: null });
+    const queue = new Queue('default', { connection, prefix: bullPrefix(environment.env.REDIS_PREFIX!) });
+    try {
+      let names: string[] = [];
+      for (let i = 0; i < 100 && !names.includes('cleanup_old_data'); i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        names = (await queue.getJobSchedulers()).map((s) => s.key);
+      }
+      expect(names).toContain('cleanup_old_data');
+      const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
+      worker.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      const failed = await stockmind(['jobs', 'failed']);
+      expect(failed.code).toBe(0);
+      expect(failed.stdout).toContain('no failed jobs');
+    } finally {
+      worker.kill('SIGKILL');
+      await queue.close();
+      connection.disconnect();
+    }
+  }, 60_000);
 });

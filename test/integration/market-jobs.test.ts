@@ -1,19 +1,16 @@
 // The import and backfill commands as a user runs them, and the cleanup job's archive.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openInfrastructure, prepareServices, type Infrastructure, type Services } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { cleanupOldData } from '../../src/jobs/cleanup.ts';
+import { stockmind as run } from '../support/cli.ts';
 import { SCALE, testEnvironment, type TestEnvironment } from '../support/scale.ts';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '../../bin/stockmind.js');
 const log = pino({ level: 'silent' });
 
 let environment: TestEnvironment;
@@ -32,15 +29,7 @@ afterAll(async () => {
   await environment?.cleanup();
 });
 
-async function stockmind(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH!, ...environment.env }, timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+const stockmind = (args: string[]) => run(args, environment.env);
 
 async function withServices<T>(use: (services: Services, infra: Infrastructure) => Promise<T>): Promise<T> {
   if (SCALE === 'scaled') return use(services, infra);
