@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.ts';
+import { ConfigError, loadConfig, readEnv } from '../../src/config.ts';
 
 const SECRET = 'k'.repeat(48);
 const tempDir = () => mkdtempSync(join(tmpdir(), 'stockmind-config-'));
@@ -93,5 +93,13 @@ describe('config', () => {
     expect(config.kafkaBootstrapServers).toEqual(['k1:9092', 'k2:9092']);
     expect(config.rateLimits.pro).toBe(5);
     expect(config.jwt.accessTtlSeconds).toBe(900);
+  });
+
+  it('reads a .env file, the real environment winning', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, '.env'), 'STOCKMIND_ONLY_IN_DOTENV=from-file\nPATH=/from/dotenv\n');
+    const env = readEnv(dir);
+    expect(env.STOCKMIND_ONLY_IN_DOTENV).toBe('from-file');
+    expect(env.PATH).toBe(process.env.PATH);
   });
 });
