@@ -1,6 +1,6 @@
 // The two drivers behind one drizzle database: PGlite (Postgres in WASM) embedded, node-postgres scaled.
 // Both run the same schema and the same committed migrations.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -12,6 +12,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { MEMORY } from '../config.ts';
+import { ApiError } from '../errors.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -35,11 +36,52 @@ const MIGRATION_LOCK = 727_001;
 // numeric and bigint arrive as strings from node-postgres; we keep numeric as strings
 // (exact decimals) and let drizzle's column modes convert bigint.
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * PGlite is one process's database: a second process on the same directory would overwrite the
+ * first one's writes. A pid file makes the second one stop with a clear line instead.
+ */
+function lockDataDir(dir: string): () => void {
+  const file = join(dir, 'stockmind.pid');
+  for (;;) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(file, 'utf8'));
+      if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) {
+        throw new ApiError(409, `The embedded database in ${dir} is in use by process ${holder} (a running \`stockmind start\`?). Stop it first, use the HTTP API, or set DATABASE_URL to share PostgreSQL.`);
+      }
+      rmSync(file, { force: true }); // left by a process that is gone
+    }
+  }
+  const release = () => {
+    try {
+      if (readFileSync(file, 'utf8') === String(process.pid)) rmSync(file, { force: true });
+    } catch {
+      // Already gone.
+    }
+  };
+  process.once('exit', release);
+  return release;
+}
+
 export function openEmbedded(dataDir: string): Database {
   let dir: string | undefined;
+  let unlock = () => {};
   if (dataDir !== MEMORY) {
     dir = join(dataDir, 'pgdata');
     mkdirSync(dir, { recursive: true });
+    unlock = lockDataDir(dir);
   }
   const client = new PGlite(dir);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
@@ -49,7 +91,10 @@ export function openEmbedded(dataDir: string): Database {
     driver: { kind: 'pglite', client },
     migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS }),
     ping: async () => { await client.query('select 1'); },
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      unlock();
+    },
   };
 }
 

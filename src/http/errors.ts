@@ -54,6 +54,9 @@ export function fieldErrors(issues: AjvIssue[]): Record<string, string[]> {
   return errors;
 }
 
+// SQLSTATE class 22 (data exception) codes that mean "this value cannot be stored".
+const INVALID_VALUE_STATES = new Set(['22001', '22003', '22007', '22008', '22021', '22P02', '22P05']);
+
 const PART_NAMES: Record<string, string> = { body: 'request body', querystring: 'query string', params: 'path', headers: 'headers' };
 
 /** Any error reaching the handler, as the status and envelope to answer with. */
@@ -73,6 +76,12 @@ export function toEnvelope(error: FastifyError | ApiError | Error): { status: nu
       return { status: 413, body: errorBody(413, 'Request body is too large (the limit is 1 MB).', { body: ['Request body is too large.'] }), headers: {} };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return { status: 415, body: errorBody(415, 'Unsupported media type: send application/json.', { body: ['Unsupported media type.'] }), headers: {} };
+  }
+  // A value PostgreSQL refused (bad encoding, too long, out of range) is bad input the schemas
+  // let through: answer 400 rather than 500. Drizzle puts the driver's error in `cause`.
+  const sqlState = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code;
+  if (typeof sqlState === 'string' && INVALID_VALUE_STATES.has(sqlState)) {
+    return { status: 400, body: errorBody(400, 'Invalid value: a field is malformed, too long or out of range.'), headers: {} };
   }
   const status = fastifyError.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {

@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import { badRequest } from '../errors.ts';
 import { ErrorEnvelope } from './envelope.ts';
 import { registerAuth, type AuthDeps } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
@@ -49,6 +50,8 @@ export async function buildServer(config: Config, log: Logger, deps: HttpDeps): 
   });
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
+    // A NUL in a path or query value can never be stored or matched: refuse it up front.
+    if (request.url.includes('%00')) return done(badRequest('NUL characters are not allowed in URLs.', { url: ['Remove %00 from the path or query.'] }));
     done();
   });
   if (config.allowedHosts.length > 0 && !config.allowedHosts.includes('*')) {

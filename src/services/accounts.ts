@@ -70,7 +70,10 @@ function avatarUrl(raw: string | null): string | null {
     throw badRequest('Invalid avatar URL.', { avatarUrl: ['Enter a valid URL.'] });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badRequest('Invalid avatar URL.', { avatarUrl: ['Enter an http or https URL.'] });
-  return url.toString();
+  // Normalising percent-encodes non-ASCII characters, which can make the URL longer.
+  const normal = url.toString();
+  if (normal.length > 500) throw badRequest('Invalid avatar URL.', { avatarUrl: ['Ensure this field has no more than 500 characters.'] });
+  return normal;
 }
 
 const DUPLICATE_EMAIL = 'user with this email already exists.';

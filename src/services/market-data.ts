@@ -8,11 +8,12 @@ import type { Cache } from '../adapters/cache.ts';
 import type { Db } from '../db/client.ts';
 import type { PriceStore } from '../db/repositories/prices.ts';
 import { stocks, stockPrices } from '../db/schema/index.ts';
-import { nyDate } from '../domain/calendar/index.ts';
+import { nyDate, sessionOn } from '../domain/calendar/index.ts';
 import { normalizeSymbol } from '../domain/symbols.ts';
 import { ApiError, badRequest, notFound } from '../errors.ts';
 import { RequestWindow } from './request-window.ts';
 import { ProviderError, type Bar, type BarInterval, type MarketDataProvider, type ProviderName, type Quote, type UniverseEntry } from '../providers/market/port.ts';
+import { DAY_MS } from '../domain/time.ts';
 
 /** A quote as the API and the bus carry it: JSON, with the instant as an ISO string. */
 export type QuoteView = Omit<Quote, 'timestamp' | 'marketCap' | 'source'> & {
@@ -25,7 +26,6 @@ export type Period = '1mo' | '3mo' | '6mo' | '1y' | '5y';
 export const PERIODS: readonly Period[] = ['1mo', '3mo', '6mo', '1y', '5y'];
 const PERIOD_DAYS: Record<Period, number> = { '1mo': 31, '3mo': 92, '6mo': 183, '1y': 366, '5y': 1_827 };
 
-const DAY_MS = 86_400_000;
 /** The seed's "cache the latest quote 5 minutes". */
 const QUOTE_TTL_SECONDS = 300;
 const quoteKey = (symbol: string) => `quote:${symbol}`;
@@ -170,7 +170,7 @@ export class MarketDataService {
     return true;
   }
 
-  /** The freshest quote we have: the cache, else the newest stored bar against the previous close. */
+  /** The freshest quote we have: the cache, else the newest stored bar against the previous session's close. */
   async latestQuote(symbol: string): Promise<QuoteView | null> {
     const cached = await this.deps.cache.get<QuoteView>(quoteKey(symbol));
     if (cached) return cached;
@@ -178,23 +178,30 @@ export class MarketDataService {
     if (!stock) return null;
     const daily = await this.deps.store.latestBars(symbol, '1d', 2);
     const [minute] = await this.deps.store.latestBars(symbol, '1m', 1);
-    const last = daily.at(-1);
-    if (!last && !minute) return null;
-    const newest = minute && (!last || minute.timestamp > last.timestamp) ? minute : last!;
-    // The previous close is the close of the last daily bar of an earlier session.
-    const previousDaily = daily.filter((bar) => nyDate(bar.timestamp) < nyDate(newest.timestamp) || bar.timestamp.getTime() < newest.timestamp.getTime() - DAY_MS / 2);
-    const previousClose = previousDaily.length > 0 ? Number(previousDaily.at(-1)!.close) : null;
-    const price = Number(newest.close);
+    const lastDaily = daily.at(-1);
+    if (!lastDaily && !minute) return null;
+    // A daily bar is stamped 00:00 UTC of its session date; a minute bar at its instant.
+    const dailyDate = (bar: { timestamp: Date }) => bar.timestamp.toISOString().slice(0, 10);
+    const useMinute = minute !== undefined && (!lastDaily || nyDate(minute.timestamp) >= dailyDate(lastDaily));
+    const sessionDate = useMinute ? nyDate(minute.timestamp) : dailyDate(lastDaily!);
+    const session = daily.find((bar) => dailyDate(bar) === sessionDate) ?? null;
+    const previous = daily.filter((bar) => dailyDate(bar) < sessionDate).at(-1);
+    const previousClose = previous ? Number(previous.close) : null;
+    const price = Number(useMinute ? minute.close : lastDaily!.close);
     const change = previousClose === null ? 0 : price - previousClose;
+    // A daily bar's price was struck at its session's close, not at the midnight it is stamped with.
+    const struck = useMinute ? minute.timestamp : (sessionOn(sessionDate)?.close ?? lastDaily!.timestamp);
     return {
       symbol, price, change: round(change, 4),
       changePercent: previousClose ? round((change / previousClose) * 100, 4) : 0,
-      open: last ? Number(last.open) : null, high: last ? Number(last.high) : null, low: last ? Number(last.low) : null,
+      open: session ? Number(session.open) : null,
+      high: session ? Number(session.high) : null,
+      low: session ? Number(session.low) : null,
       previousClose,
-      volume: last ? last.volume : newest.volume,
+      volume: session ? session.volume : (minute?.volume ?? 0),
       currency: stock.currency,
-      source: newest.source,
-      timestamp: newest === minute ? newest.timestamp.toISOString() : newest.timestamp.toISOString(),
+      source: useMinute ? minute.source : lastDaily!.source,
+      timestamp: struck.toISOString(),
     };
   }
 

@@ -1,6 +1,7 @@
 // Daily request quotas: per user by tier, per IP for anonymous callers. Counted in the cache
 // adapter, so with Redis every API instance shares one count.
 import type { Cache } from '../adapters/cache.ts';
+import { DAY_MS } from '../domain/time.ts';
 
 export interface Quota {
   limit: number;
@@ -11,7 +12,6 @@ export interface Quota {
   allowed: boolean;
 }
 
-const DAY_MS = 86_400_000;
 
 function utcDay(now: Date): { day: string; resetsAt: Date } {
   const start = Math.floor(now.getTime() / DAY_MS) * DAY_MS;

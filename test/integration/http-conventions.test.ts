@@ -98,6 +98,23 @@ describe(`HTTP conventions (${SCALE})`, () => {
     expect((await server.call('POST', '/api/auth/login/', { body: { email: user.email, password: user.password } })).status).toBe(200);
   });
 
+  it('refuses NUL characters anywhere with 400, never a database error', async () => {
+    const name = await server.call('POST', '/api/auth/register/', { body: { email: 'nul@example.com', password: 'violet-harbor-92-tensile', fullName: 'Ada\u0000' } });
+    expect(name.status).toBe(400);
+    expect(name.body.errors.fullName).toEqual(['NUL characters are not allowed.']);
+    expect((await server.call('POST', '/api/auth/login/', { body: { email: 'a\u0000b@example.com', password: 'whatever-it-is' } })).status).toBe(400);
+    expect((await server.call('GET', '/api/market/search?q=%00')).status).toBe(400);
+    expect((await server.call('GET', '/api/market/stocks?sector=%00')).status).toBe(400);
+  });
+
+  it('refuses an avatar URL that grows past 500 characters once normalised, and absurd page numbers', async () => {
+    const user = await register(server.call);
+    const long = await server.call('PATCH', '/api/auth/profile/', { token: user.token, body: { avatarUrl: `https://x.io/${'é'.repeat(480)}` } });
+    expect(long.status).toBe(400);
+    expect(long.body.errors.avatarUrl).toBeDefined();
+    expect((await server.call('GET', '/api/market/stocks?page=99999999999999999999')).status).toBe(400);
+  });
+
   it('answers invalid UUIDs in paths with 400 and a field error', async () => {
     const user = await register(server.call);
     const answer = await server.call('DELETE', "/api/auth/sessions/1' or '1'='1/", { token: user.token });

@@ -217,6 +217,18 @@ describe(`the price store (${SCALE})`, () => {
     expect((await prices.latestBars('MIXD', '1d', 10)).map((b) => b.source)).toEqual(['yahoo']);
   });
 
+  it('quotes from stored bars against the previous session\'s close when nothing is cached', async () => {
+    const { prices, market } = server.app.services;
+    await prices.ensureStock({ symbol: 'QTST', name: 'Quote Test' });
+    await prices.upsertBars('QTST', '1d', [bar('2026-11-23', 100), bar('2026-11-24', 110)], 'yahoo');
+    const daily = await market.latestQuote('QTST');
+    // Struck at Tuesday's 16:00 New York close, against Monday's close.
+    expect(daily).toMatchObject({ price: 110, previousClose: 100, change: 10, changePercent: 10, timestamp: '2026-11-24T21:00:00.000Z' });
+    await prices.upsertBars('QTST', '1m', [{ ...bar('2026-11-24', 112), timestamp: new Date('2026-11-24T20:59:00Z'), adjustedClose: null }], 'yahoo');
+    const minute = await market.latestQuote('QTST');
+    expect(minute).toMatchObject({ price: 112, previousClose: 100, change: 12, open: 110, timestamp: '2026-11-24T20:59:00.000Z' });
+  });
+
   it('bulk-loads through COPY as an upsert: loading twice stores each bar once, the last value winning', async () => {
     const { prices, market } = server.app.services;
     const rows = (close: number) => Array.from({ length: 300 }, (_, i) => ({

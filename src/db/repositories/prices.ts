@@ -204,6 +204,8 @@ export class PriceStore {
       const client = await driver.pool.connect();
       try {
         await client.query('begin');
+        // The pool's statement timeout guards ordinary queries; one COPY of millions of rows may take minutes.
+        await client.query('set local statement_timeout = 0');
         const result = await work({
           exec: async (text, params) => (await client.query(text, params)).rowCount ?? 0,
           // One COPY stream for the whole load: parsing here overlaps the server's ingest.

@@ -20,7 +20,8 @@ export interface MarketClock {
 }
 
 const NY_TIME_ZONE = 'America/New_York';
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../time.ts';
+
 const GREGORIAN_CYCLE_MS = 146_097 * DAY_MS;
 // The holiday rules below are only right for this span (MLK Day from 1998, Juneteenth from 2022, no pre-1990 history).
 const FIRST_YEAR = 1990;

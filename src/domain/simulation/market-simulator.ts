@@ -11,6 +11,7 @@
 // so a bar is the same whatever range it is requested in.
 
 import { sessionsBetween } from '../calendar/index.ts';
+import { DAY_MS, MINUTE_MS } from '../time.ts';
 
 /** An OHLCV bar; `timestamp` is 00:00 UTC of the session date for daily bars, the minute's start for minute bars. */
 export interface SimulatedBar {
@@ -124,8 +125,6 @@ export const SIMULATION_MODEL = {
   },
 } as const;
 
-const DAY_MS = 86_400_000;
-const MINUTE_MS = 60_000;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // "no body" (so `POST /logout` with a JSON content type and nothing in it works), and
 // snake_case keys accepted as camelCase ("full_name" → "fullName"), as the seed's clients may send either.
 import type { FastifyInstance } from 'fastify';
+import { badRequest } from '../../errors.ts';
 
 const MAX_DEPTH = 32;
 
@@ -18,6 +19,17 @@ export function camelizeKeys(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/** The path of the first string holding a NUL character: PostgreSQL cannot store one, and no field needs it. */
+export function nulPath(value: unknown, path = '', depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || 'body' : null;
+  if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return null;
+  for (const [key, item] of Object.entries(value)) {
+    const found = nulPath(item, path ? `${path}.${key}` : key, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
 export function registerJsonBody(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
@@ -27,8 +39,11 @@ export function registerJsonBody(app: FastifyInstance): void {
       return;
     }
     parse(request, body.toString(), (error, parsed) => {
-      if (error) done(error, undefined);
-      else done(null, camelizeKeys(parsed));
+      if (error) return done(error, undefined);
+      const value = camelizeKeys(parsed);
+      const field = nulPath(value);
+      if (field) return done(badRequest('Text may not contain NUL characters.', { [field]: ['NUL characters are not allowed.'] }), undefined);
+      done(null, value);
     });
   });
 }

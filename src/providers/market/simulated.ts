@@ -27,6 +27,7 @@ import type {
   SymbolMatch,
   UniverseEntry,
 } from './port.ts';
+import { DAY_MS, MINUTE_MS } from '../../domain/time.ts';
 
 
 export interface SimulatedProviderOptions {
@@ -40,8 +41,6 @@ export interface SimulatedProviderOptions {
 const SYMBOL_PATTERN = /^[A-Z][A-Z0-9.-]{0,9}$/;
 const EXCHANGE = 'SIM';
 const CURRENCY = 'USD';
-const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
 const FIRST_DATE = `${SIMULATION_MODEL.firstYear}-01-01`;
 const LAST_DATE = `${SIMULATION_MODEL.lastYear}-12-31`;
 
