@@ -76,8 +76,8 @@ export async function buildServer(config: Config, log: Logger, deps: HttpDeps): 
   });
   registerSecurityHeaders(app);
   app.addHook('onRoute', (route) => {
-    // The docs are static and public: no quota.
-    if (route.url.startsWith('/api/docs')) route.config = { ...route.config, rateLimit: false };
+    // The docs are static and public: no credentials, no quota.
+    if (route.url.startsWith('/api/docs')) route.config = { ...route.config, auth: 'none', rateLimit: false };
   });
   await app.register(swagger, {
     openapi: {

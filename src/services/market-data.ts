@@ -28,6 +28,8 @@ const PERIOD_DAYS: Record<Period, number> = { '1mo': 31, '3mo': 92, '6mo': 183, 
 
 /** The seed's "cache the latest quote 5 minutes". */
 const QUOTE_TTL_SECONDS = 300;
+/** How long a request may wait for the provider's rate limit before answering 503. */
+const ON_DEMAND_WAIT_MS = 2_000;
 const quoteKey = (symbol: string) => `quote:${symbol}`;
 export const stockChannel = (symbol: string) => `stock_${symbol}`;
 
@@ -218,11 +220,17 @@ export class MarketDataService {
       throw notFound(`Unknown symbol: ${symbol}.`);
     }
     try {
-      if (!stored) await this.window!.take();
+      // Someone waits on this answer: a spent provider budget means 503 now, not minutes of waiting.
+      for (let calls = stored ? 1 : 2; calls > 0; calls -= 1) {
+        if (!(await this.window!.take(ON_DEMAND_WAIT_MS))) {
+          throw new ApiError(503, 'The market data provider\'s rate limit is reached; try again in a minute.', {}, { 'Retry-After': '60' });
+        }
+      }
       const profile = stored ? null : await provider.profile(symbol);
       if (!stored && !profile) throw notFound(`Unknown symbol: ${symbol}.`);
-      if (profile) await this.deps.store.ensureStock(profile);
-      await this.backfill(symbol, '1y');
+      // Looked up on demand: stored, but not added to the symbols the scheduled jobs fetch.
+      if (profile) await this.deps.store.ensureStock({ ...profile, isActive: false });
+      await this.backfill(symbol, '1y', { alreadyPaced: true });
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
       log.warn({ symbol, provider: provider.name, kind: error.kind }, `on-demand fetch failed: ${error.message}`);
@@ -233,12 +241,12 @@ export class MarketDataService {
   }
 
   /** Daily history for a period from the provider into the store. */
-  async backfill(symbol: string, period: Period): Promise<{ stored: number; skipped: number; reason?: string }> {
+  async backfill(symbol: string, period: Period, options: { alreadyPaced?: boolean } = {}): Promise<{ stored: number; skipped: number; reason?: string }> {
     const provider = this.deps.provider;
     if (!provider) throw new ApiError(503, 'No market data provider is configured (MARKET_DATA_PROVIDER=csv).');
     const to = this.now();
     const from = new Date(to.getTime() - PERIOD_DAYS[period] * DAY_MS);
-    await this.window!.take();
+    if (!options.alreadyPaced) await this.window!.take();
     const bars = await provider.history(symbol, { interval: '1d', from, to });
     if (bars.length > 0) await this.deps.store.ensureStock({ symbol, name: symbol });
     return this.deps.store.upsertBars(symbol, '1d', bars, provider.name, 'replace');

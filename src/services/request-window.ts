@@ -7,16 +7,22 @@ export class RequestWindow {
 
   constructor(private readonly limit: RateLimit, private readonly clock: () => number = Date.now) {}
 
-  /** Resolves when one more request fits in the window, and counts it. */
-  async take(): Promise<void> {
+  /**
+   * Resolves true when one more request fits in the window (and counts it), waiting as long as
+   * needed, or false once waiting would exceed `maxWaitMs` (a user is waiting on the answer).
+   */
+  async take(maxWaitMs = Number.POSITIVE_INFINITY): Promise<boolean> {
+    const deadline = this.clock() + maxWaitMs;
     for (;;) {
       const now = this.clock();
       while (this.sent.length > 0 && this.sent[0]! <= now - this.limit.perMs) this.sent.shift();
       if (this.sent.length < this.limit.requests) {
         this.sent.push(now);
-        return;
+        return true;
       }
-      await new Promise((resolve) => setTimeout(resolve, this.sent[0]! + this.limit.perMs - now));
+      const freeAt = this.sent[0]! + this.limit.perMs;
+      if (freeAt > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, freeAt - now));
     }
   }
 }

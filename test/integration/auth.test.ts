@@ -173,6 +173,30 @@ describe(`auth flows (${SCALE})`, () => {
     expect((await server.call('GET', '/api/auth/profile/', { token: user.token })).status).toBe(401);
   });
 
+  it('refuses someone else\'s refresh token at logout before revoking anything', async () => {
+    const alice = await register(server.call);
+    const bob = await register(server.call);
+    const answer = await server.call('POST', '/api/auth/logout/', { token: alice.token, body: { refresh: bob.refresh } });
+    expect(answer.status).toBe(400);
+    expect((await server.call('GET', '/api/auth/profile/', { token: alice.token })).status).toBe(200);
+    expect((await server.call('POST', '/api/token/refresh/', { body: { refresh: bob.refresh } })).status).toBe(200);
+  });
+
+  it('logs out with an expired access token beside a valid refresh token', async () => {
+    const user = await register(server.call);
+    const claims = JSON.parse(Buffer.from(user.token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    const expired = createSigner({ key: server.environment.config.secretKey, algorithm: 'HS256' })({ ...claims, iat: 1_000, exp: 2_000 });
+    const answer = await server.call('POST', '/api/auth/logout/', { token: expired, body: { refresh: user.refresh } });
+    expect(answer.status).toBe(200);
+    expect((await server.call('POST', '/api/token/refresh/', { body: { refresh: user.refresh } })).status).toBe(401);
+  });
+
+  it('ignores a stale token on register and login instead of answering 401', async () => {
+    const user = await register(server.call);
+    const login = await server.call('POST', '/api/auth/login/', { token: 'stale.token.here', body: { email: user.email, password: user.password } });
+    expect(login.status).toBe(200);
+  });
+
   it('refuses logout with no credentials at all', async () => {
     const answer = await server.call('POST', '/api/auth/logout/');
     expect(answer.status).toBe(401);

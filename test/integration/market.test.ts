@@ -33,6 +33,7 @@ const flaky: MarketDataProvider = {
   // A symbol the source has never heard of, as Yahoo answers for a typo.
   profile: async (symbol) => {
     if (fault === 'down') throw new ProviderError('simulated', 'connection refused', 'unavailable');
+    if (symbol === 'EXTRA') return { symbol, name: 'Extra Corp', sector: 'Utilities', industry: null, marketCap: 9e12, exchange: 'SIM', currency: 'USD' };
     return symbol === 'NOSUCH' ? null : simulated.profile(symbol);
   },
   search: (query, limit) => simulated.search(query, limit),
@@ -85,6 +86,15 @@ describe(`stock detail (${SCALE})`, () => {
     }
     // Once the provider is back, the same request works: nothing half-written was left.
     expect((await server.call('GET', '/api/market/stock/NFLX/')).status).toBe(200);
+  });
+
+  it('stores a symbol looked up on demand without adding it to the per-minute job', async () => {
+    const answer = await server.call('GET', '/api/market/stock/EXTRA/');
+    expect(answer.status).toBe(200);
+    expect(answer.body.data).toMatchObject({ name: 'Extra Corp', marketCap: 9e12 });
+    const active = await server.app.services.market.activeSymbols(100);
+    expect(active).toHaveLength(100);
+    expect(active).not.toContain('EXTRA');
   });
 
   it('answers malformed symbols and bad query values with 400 field errors', async () => {

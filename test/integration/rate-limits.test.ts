@@ -51,6 +51,14 @@ describe(`daily quotas by tier (${SCALE})`, () => {
     expect(pro.body.data.profile.tier).toBe('pro');
   });
 
+  it('counts market requests with credentials against the user\'s tier, not the IP', async () => {
+    const user = await register(server.call);
+    await server.app.services.accounts.setTier(user.email, 'pro');
+    const answer = await server.call('GET', '/api/market/clock/', { token: user.token });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('x-ratelimit-limit')).toBe('12');
+  });
+
   it('limits anonymous requests per IP, but never the health check', async () => {
     let last = 0;
     for (let i = 0; i < 7; i += 1) {

@@ -30,4 +30,12 @@ describe('request window', () => {
     for (let i = 0; i < 150 && !third; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(third).toBe(true);
   });
+
+  it('gives up at once when the window frees later than the caller may wait', async () => {
+    const window = new RequestWindow({ requests: 1, perMs: 60_000 });
+    expect(await window.take(100)).toBe(true);
+    const started = Date.now();
+    expect(await window.take(100)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(50);
+  });
 });

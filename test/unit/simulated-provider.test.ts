@@ -468,7 +468,10 @@ describe('simulated provider', () => {
       exchange: 'SIM',
       currency: 'USD',
     });
-    expect(await p.profile('NEWCO')).toMatchObject({ symbol: 'NEWCO', name: 'NEWCO (simulated)', sector: null, industry: null, exchange: 'SIM' });
+    // Listed companies only, when there is a universe; any plausible ticker without one.
+    expect(await p.profile('NEWCO')).toBeNull();
+    const unlisted = createSimulatedProvider({ seed: SEED, now: at(IN_HOURS) });
+    expect(await unlisted.profile('NEWCO')).toMatchObject({ symbol: 'NEWCO', name: 'NEWCO (simulated)', sector: null, industry: null, exchange: 'SIM' });
     expect(await p.profile('not a symbol')).toBeNull();
   });
 

@@ -244,11 +244,13 @@ export class PriceStore {
   }
 
   /** Upserts the profile fields a provider knows, keeping what it does not. */
-  async ensureStock(stock: { symbol: string; name: string; sector?: string | null; industry?: string | null; marketCap?: number | null; exchange?: string | null; currency?: string }) {
+  async ensureStock(stock: { symbol: string; name: string; sector?: string | null; industry?: string | null; marketCap?: number | null; exchange?: string | null; currency?: string; isActive?: boolean }) {
     const marketCap = stock.marketCap == null ? null : String(Math.round(stock.marketCap));
     await this.db.insert(stocks).values({
       symbol: stock.symbol, name: stock.name, sector: stock.sector ?? null, industry: stock.industry ?? null,
       marketCap, exchange: stock.exchange ?? null, currency: stock.currency ?? 'USD',
+      // Only a new row takes it: whether a known stock is active is not a profile fact.
+      isActive: stock.isActive ?? true,
     }).onConflictDoUpdate({
       target: stocks.symbol,
       set: {

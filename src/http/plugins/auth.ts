@@ -15,7 +15,11 @@ export interface Caller extends Principal {
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** `required`: 401 without credentials; `optional`: identify when given; `none`: ignore headers. */
+    /**
+     * `optional` (the default): identify the caller when credentials are given, so their tier's quota
+     * applies; `required`: 401 without credentials; `none`: ignore the headers (register, login, refresh,
+     * health: a stale token must not turn those into a 401, which clients take as "log out").
+     */
     auth?: 'required' | 'optional' | 'none';
     /** false exempts the route from quotas (health checks, docs). */
     rateLimit?: boolean;
@@ -36,7 +40,7 @@ export interface AuthDeps {
 
 const NO_CREDENTIALS = 'Authentication credentials were not provided.';
 
-async function identify(request: FastifyRequest, deps: AuthDeps): Promise<Caller | null> {
+async function identify(request: FastifyRequest, deps: Pick<AuthDeps, 'accounts' | 'tokens'>): Promise<Caller | null> {
   const authorization = request.headers.authorization;
   const apiKey = request.headers['x-api-key'];
   if (authorization) {
@@ -70,7 +74,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   app.decorateRequest('quota', null);
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config;
-    const mode = config.auth ?? 'none';
+    const mode = config.auth ?? 'optional';
     request.caller = mode === 'none' ? null : await identify(request, deps);
     if (mode === 'required' && !request.caller) throw unauthorized(NO_CREDENTIALS);
     if (config.rateLimit === false) return;
@@ -86,6 +90,16 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
       throw new ApiError(429, `Daily request limit of ${quota.limit} for ${who} reached; it resets at ${quota.resetsAt.toISOString()}.`, {}, { 'Retry-After': String(retryAfter) });
     }
   });
+}
+
+/** The caller if the request's credentials are valid, else null (never a 401): for logout. */
+export async function callerIfValid(request: FastifyRequest, deps: Pick<AuthDeps, 'accounts' | 'tokens'>): Promise<Caller | null> {
+  try {
+    return await identify(request, deps);
+  } catch (error) {
+    if (error instanceof ApiError && error.statusCode === 401) return null;
+    throw error;
+  }
 }
 
 /** The caller of a route declared with `auth: 'required'`. */

@@ -9,7 +9,7 @@ import type { RateLimiter } from '../../services/rate-limits.ts';
 import type { ClientInfo, TokenService } from '../../services/tokens.ts';
 import { Envelope, ListEnvelope, Nullable, OneOf, ok, okList, responses } from '../envelope.ts';
 import { PageQuery, pageOf, paginationOf } from '../pagination.ts';
-import { callerOf } from '../plugins/auth.ts';
+import { callerIfValid, callerOf } from '../plugins/auth.ts';
 
 export interface AuthRouteDeps {
   accounts: AccountService;
@@ -131,6 +131,7 @@ export function authRoutes(root: FastifyInstance, deps: AuthRouteDeps): void {
   }
 
   app.post('/api/auth/register/', {
+    config: { auth: 'none' },
     schema: { tags: ['auth'], summary: 'Create an account', body: RegisterBody, response: responses(Envelope(Registered), [], 201) },
   }, async (request, reply) => {
     const body = request.body as Static<typeof RegisterBody>;
@@ -142,6 +143,7 @@ export function authRoutes(root: FastifyInstance, deps: AuthRouteDeps): void {
   });
 
   app.post('/api/auth/login/', {
+    config: { auth: 'none' },
     schema: { tags: ['auth'], summary: 'Log in with email and password', body: LoginBody, response: responses(Envelope(Session)) },
   }, async (request) => {
     const user = await accounts.authenticate(request.body.email, request.body.password, request.ip);
@@ -150,27 +152,31 @@ export function authRoutes(root: FastifyInstance, deps: AuthRouteDeps): void {
   });
 
   app.post('/api/token/refresh/', {
+    config: { auth: 'none' },
     schema: { tags: ['auth'], summary: 'Trade a refresh token for a new pair (the old one is spent)', body: RefreshBody, response: responses(Envelope(Tokens), [401]) },
   }, async (request) => ok(await tokens.rotate(request.body.refresh, client(request)), 'Token refreshed'));
 
   app.post('/api/auth/logout/', {
-    config: { auth: 'optional' },
+    // Identified below: an expired access token beside a valid refresh token must still log out.
+    config: { auth: 'none' },
     schema: {
       tags: ['auth'], summary: 'End the session of the access token (no body needed), or of the refresh token given',
       body: LogoutBody, response: responses(Envelope(Type.Null()), [401]),
     },
   }, async (request) => {
     const refresh = (request.body as Static<typeof LogoutBody> | undefined)?.refresh;
-    const caller = request.caller;
+    const caller = await callerIfValid(request, deps);
     if (!caller && !refresh) throw unauthorized('Authentication credentials were not provided.');
     if (caller?.via === 'api_key' && !refresh) {
       throw badRequest('An API key has no session to log out of; send {"refresh": ...} or regenerate the key.', { refresh: ['This field is required with an API key.'] });
     }
-    if (caller?.sessionId) await tokens.endSession(caller.userId, caller.sessionId);
-    if (refresh) {
-      const owner = await tokens.endSessionOfRefresh(refresh);
-      if (caller && owner !== caller.userId) throw badRequest('That refresh token belongs to another user.', { refresh: ['Not your token.'] });
+    // Whose refresh token it is is settled before anything is revoked.
+    const refreshSession = refresh ? tokens.sessionOfRefresh(refresh) : null;
+    if (caller && refreshSession && refreshSession.userId !== caller.userId) {
+      throw badRequest('That refresh token belongs to another user.', { refresh: ['Not your token.'] });
     }
+    if (caller?.sessionId) await tokens.endSession(caller.userId, caller.sessionId);
+    if (refreshSession) await tokens.endSession(refreshSession.userId, refreshSession.sessionId);
     return ok(null, 'Logout successful');
   });
 

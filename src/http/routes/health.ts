@@ -70,7 +70,7 @@ export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
   const startedAt = Date.now();
   const checks = reusedChecks(deps);
   app.get('/api/health/', {
-    config: { rateLimit: false },
+    config: { auth: 'none', rateLimit: false },
     schema: { tags: ['operations'], summary: 'Database and Redis reachability, version', response: responses(Envelope(Health), [503]) },
   }, async () => {
     const [database, redis] = await checks();

@@ -193,6 +193,8 @@ export function createSimulatedProvider(options: SimulatedProviderOptions): Mark
       signal?.throwIfAborted();
       if (!isKnown(symbol)) return null;
       const entry = listed.get(symbol);
+      // With a universe, the simulated exchange lists those companies only: others are unknown (404).
+      if (listed.size > 0 && !entry) return null;
       const quote = quoteIn(symbol, marketAt(now()));
       return {
         symbol,
