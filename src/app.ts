@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import { MemoryBus, RedisBus, type Bus } from './adapters/bus.ts';
 import { MemoryCache, RedisCache, type Cache } from './adapters/cache.ts';
 import { connectRedis } from './adapters/redis.ts';
@@ -30,8 +30,23 @@ export interface Infrastructure {
   close(): Promise<void>;
 }
 
-export function createLogger(config: Config): Logger {
-  return pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] });
+/** Drizzle puts a failed query's parameters in its message (password hashes, emails): never log them. */
+const redactParams = (text: string | undefined) => text?.replace(/params: [\s\S]*?(?=\n\s+at |$)/, 'params: [redacted]');
+
+function safeError(error: Error): Record<string, unknown> {
+  const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
+  delete serialized.params;
+  serialized.message = redactParams(serialized.message as string | undefined);
+  serialized.stack = redactParams(serialized.stack as string | undefined);
+  return serialized;
+}
+
+export function createLogger(config: Config, destination?: DestinationStream): Logger {
+  return pino({
+    level: config.logLevel,
+    redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
+    serializers: { err: safeError },
+  }, destination);
 }
 
 export async function openInfrastructure(config: Config, options: { migrate?: boolean; log?: Logger } = {}): Promise<Infrastructure> {

@@ -1,5 +1,5 @@
-// The `stockmind` command: start the API, migrate, manage users. Later issues add worker,
-// import, backfill, train and scan here.
+// The `stockmind` command: the API, migrations, users, market data (import, backfill), workers
+// and jobs. Each command builds only the adapters it needs from the one config.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { buildApp, buildServices, openInfrastructure, prepareServices, VERSION } from './app.ts';
 import { ConfigError, loadConfig, TIERS, type Config, type Tier } from './config.ts';

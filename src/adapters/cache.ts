@@ -6,6 +6,8 @@ import type { Redis } from 'ioredis';
 export interface Cache {
   get<T>(key: string): Promise<T | null>;
   set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+  /** Sets only when the key is absent; true when it did. Never overwrites a newer decision. */
+  add(key: string, value: unknown, ttlSeconds: number): Promise<boolean>;
   delete(key: string): Promise<void>;
   /** Adds 1 and returns the new count; the first increment starts the key's TTL, later ones keep it. */
   increment(key: string, ttlSeconds: number): Promise<number>;
@@ -28,6 +30,12 @@ export class MemoryCache implements Cache {
 
   async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
     this.entries.set(key, { value: structuredClone(value) }, { ttl: ttlSeconds * 1000 });
+  }
+
+  async add(key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
+    if (this.entries.has(key)) return false;
+    await this.set(key, value, ttlSeconds);
+    return true;
   }
 
   async delete(key: string): Promise<void> {
@@ -66,6 +74,11 @@ export class RedisCache implements Cache {
 
   async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
     await this.redis.set(this.key(key), JSON.stringify(value), 'EX', Math.max(1, Math.ceil(ttlSeconds)));
+  }
+
+  async add(key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
+    const reply = await this.redis.set(this.key(key), JSON.stringify(value), 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX');
+    return reply === 'OK';
   }
 
   async delete(key: string): Promise<void> {

@@ -1,19 +1,21 @@
 // The seed's beat schedule and queue routing, as data. Both runners read this table: the
 // in-process scheduler (embedded) and BullMQ job schedulers (scaled).
 
+import type { Gate } from '../domain/calendar/gates.ts';
+
 export type QueueName = 'market_data' | 'predictions' | 'sentiment' | 'default';
 export const QUEUES: readonly QueueName[] = ['market_data', 'predictions', 'sentiment', 'default'];
 
 /**
- * When a fired schedule actually runs, by the NYSE calendar:
+ * When a fired schedule actually runs, by the NYSE calendar (src/domain/calendar/gates.ts):
  * `always`; `market_hours` (regular session only); `session_close` (within minutes after a
  * session's close, 16:00 or 13:00 on early closes, so "16:00 on trading days" skips holidays).
  */
-export type CalendarGate = 'always' | 'market_hours' | 'session_close';
+export type CalendarGate = Gate;
 
 export interface ScheduledJob {
   name: string;
-  /** Five-field cron pattern. */
+  /** Cron pattern: five fields, or six with seconds first. */
   cron: string;
   /** IANA zone the pattern is read in. */
   timezone: 'UTC' | 'America/New_York';

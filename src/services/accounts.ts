@@ -100,29 +100,24 @@ export class AccountService {
     if (problems.length > 0) throw badRequest('Invalid password.', { password: problems });
     const passwordHash = await argon2Hash(input.password);
     const apiKey = newApiKey();
-    try {
-      const user = await this.db.transaction(async (tx) => {
-        const [created] = await tx.insert(users)
-          .values({ email, passwordHash, fullName, isAdmin: input.isAdmin ?? false })
-          .onConflictDoNothing({ target: users.email })
-          .returning();
-        if (!created) throw badRequest('Invalid email.', { email: [DUPLICATE_EMAIL] });
-        const [profile] = await tx.insert(userProfiles).values({
-          userId: created.id,
-          tier: input.tier ?? 'basic',
-          apiKeyHash: apiKey.hash,
-          apiKeyPrefix: apiKey.prefix,
-          notificationPreferences: DEFAULT_NOTIFICATION_PREFERENCES,
-          lastLoginIp: input.ip ?? null,
-        }).returning();
-        return { ...created, profile: profile! };
-      });
-      return { user, apiKey: apiKey.key };
-    } catch (error) {
-      // Two registrations racing past the insert: the unique index decides.
-      if ((error as { code?: string }).code === '23505') throw badRequest('Invalid email.', { email: [DUPLICATE_EMAIL] });
-      throw error;
-    }
+    // ON CONFLICT DO NOTHING settles two registrations racing for one email: one gets no row.
+    const user = await this.db.transaction(async (tx) => {
+      const [created] = await tx.insert(users)
+        .values({ email, passwordHash, fullName, isAdmin: input.isAdmin ?? false })
+        .onConflictDoNothing({ target: users.email })
+        .returning();
+      if (!created) throw badRequest('Invalid email.', { email: [DUPLICATE_EMAIL] });
+      const [profile] = await tx.insert(userProfiles).values({
+        userId: created.id,
+        tier: input.tier ?? 'basic',
+        apiKeyHash: apiKey.hash,
+        apiKeyPrefix: apiKey.prefix,
+        notificationPreferences: DEFAULT_NOTIFICATION_PREFERENCES,
+        lastLoginIp: input.ip ?? null,
+      }).returning();
+      return { ...created, profile: profile! };
+    });
+    return { user, apiKey: apiKey.key };
   }
 
   /** The user for valid credentials; records the login time and IP. */

@@ -2,12 +2,12 @@
 // refresh token within it; replaying a rotated token revokes the whole family (the theft
 // signal); access tokens carry their session id so logout with no body can end it.
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
 import { createSigner, createVerifier, TokenError } from 'fast-jwt';
 import type { Cache } from '../adapters/cache.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { refreshTokens } from '../db/schema/index.ts';
+import { refreshTokens, users } from '../db/schema/index.ts';
 import { notFound, unauthorized } from '../errors.ts';
 import { sha256 } from './secrets.ts';
 
@@ -40,6 +40,11 @@ export interface SessionSummary {
 }
 
 const INVALID_TOKEN = 'Given token not valid for any token type';
+
+/** A transaction-scoped lock on one session (refresh family), taken by rotation and revocation alike. */
+async function lockFamily(tx: Db, family: SQL): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended((${family})::text, 0))`);
+}
 const sessionKey = (sid: string) => `session:${sid}`;
 
 export class TokenService {
@@ -68,7 +73,7 @@ export class TokenService {
       throw unauthorized(expired ? 'Token is expired' : INVALID_TOKEN, { token: [expired ? 'Token is expired.' : 'Token is invalid.'] });
     }
     if (claims.typ !== expected) {
-      throw unauthorized(INVALID_TOKEN, { token: [`Token has wrong type: expected an ${expected} token.`] });
+      throw unauthorized(INVALID_TOKEN, { token: [`Token has wrong type: expected a token of type ${expected}.`] });
     }
     return claims;
   }
@@ -102,11 +107,16 @@ export class TokenService {
     this.decode(refresh, 'refresh');
     const hash = sha256(refresh);
     const pair = await this.db.transaction(async (tx) => {
-      // The conditional UPDATE is the lock: of two concurrent uses, exactly one wins.
+      // Serialises with a logout of the same session, so the token issued here cannot escape it.
+      await lockFamily(tx as unknown as Db, sql`(select ${refreshTokens.familyId} from ${refreshTokens} where ${refreshTokens.tokenHash} = ${hash})`);
+      // The conditional UPDATE decides between concurrent uses: exactly one wins.
       const [spent] = await tx.update(refreshTokens).set({ rotatedAt: new Date() })
         .where(and(eq(refreshTokens.tokenHash, hash), isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt), gt(refreshTokens.expiresAt, new Date())))
         .returning({ userId: refreshTokens.userId, familyId: refreshTokens.familyId });
       if (!spent) return null;
+      const [owner] = await tx.select({ isActive: users.isActive }).from(users).where(eq(users.id, spent.userId));
+      // A disabled user gets no new tokens; the transaction rolls back, leaving the token unspent.
+      if (!owner?.isActive) throw unauthorized('User not found or inactive.', { refresh: ['User not found or inactive.'] });
       const next = await this.issueRefresh(tx as unknown as Db, spent.userId, spent.familyId, client);
       return { token: this.access(spent.userId, spent.familyId), refresh: next };
     });
@@ -136,13 +146,17 @@ export class TokenService {
     const [row] = await this.db.select({ open: sql<boolean>`bool_or(${refreshTokens.revokedAt} is null)` })
       .from(refreshTokens).where(eq(refreshTokens.familyId, sid));
     const open = row?.open === true;
-    await this.cache.set(sessionKey(sid), open ? 'open' : 'revoked', this.sessionCacheSeconds);
+    // `add`, not `set`: a logout that wrote "revoked" while we were reading must win.
+    await this.cache.add(sessionKey(sid), open ? 'open' : 'revoked', this.sessionCacheSeconds);
     return open;
   }
 
   private async revokeFamily(familyId: string): Promise<void> {
-    await this.db.update(refreshTokens).set({ revokedAt: new Date() })
-      .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
+    await this.db.transaction(async (tx) => {
+      await lockFamily(tx as unknown as Db, sql`${familyId}::uuid`);
+      await tx.update(refreshTokens).set({ revokedAt: new Date() })
+        .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
+    });
     // Outlives every access token of the session, so none of them works again.
     await this.cache.set(sessionKey(familyId), 'revoked', this.config.jwt.accessTtlSeconds + 60);
   }

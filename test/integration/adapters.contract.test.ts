@@ -58,6 +58,14 @@ describe(`cache contract (${SCALE === 'scaled' ? 'Redis' : 'memory'})`, () => {
     expect((await cache.get<typeof quote>('quote:AAPL'))!.tags).toEqual(['tech']);
   });
 
+  it('adds a key only when it is absent', async () => {
+    expect(await cache.add('decision', 'revoked', 60)).toBe(true);
+    expect(await cache.add('decision', 'open', 60)).toBe(false);
+    expect(await cache.get('decision')).toBe('revoked');
+    await cache.set('decision', 'changed', 60);
+    expect(await cache.get('decision')).toBe('changed');
+  });
+
   it('answers null for missing and deleted keys', async () => {
     expect(await cache.get('never-set')).toBeNull();
     await cache.set('doomed', 1, 60);

@@ -1,5 +1,5 @@
 // The import and backfill commands as a user runs them, and the cleanup job's archive.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -129,5 +129,23 @@ describe(`cleanup_old_data (${SCALE})`, () => {
     const csv = gunzipSync(readFileSync(join(archiveRoot, 'archive', files[0]!))).toString().trim().split('\n');
     expect(csv[0]).toBe('symbol,interval,timestamp,open,high,low,close,adjusted_close,volume,source');
     expect(csv.slice(1).map((line) => line.split(',')[0])).toEqual(['OLDY', 'OLDY']);
+  });
+
+  it('deletes nothing when the archive cannot be written', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'stockmind-archive-'));
+    const now = new Date('2026-11-24T16:00:00Z');
+    const cutoff = new Date(now.getTime() - 30 * 86_400_000).toISOString().slice(0, 10);
+    const runId = now.toISOString().replace(/[:.]/g, '-');
+    // A directory where the archive file would go: the write fails (EISDIR).
+    mkdirSync(join(root, 'archive', `stock_prices_1m_before_${cutoff}_${runId}.csv.gz`), { recursive: true });
+    const outcome = await withServices(async (s, current) => {
+      await s.prices.ensureStock({ symbol: 'KEEP', name: 'Kept Co' });
+      await s.prices.upsertBars('KEEP', '1m', [{ timestamp: new Date(now.getTime() - 45 * 86_400_000), open: 1, high: 1, low: 1, close: 1, adjustedClose: null, volume: 1 }], 'simulated');
+      const config = { ...loadConfig(environment.env), dataDir: root };
+      const error = await cleanupOldData(current.database.db, config, () => now)({ firedAt: now, log }).then(() => null, (e: Error) => e);
+      return { error, left: await s.prices.latestBars('KEEP', '1m', 10) };
+    });
+    expect(outcome.error).not.toBeNull();
+    expect(outcome.left).toHaveLength(1);
   });
 });

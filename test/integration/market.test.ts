@@ -248,6 +248,10 @@ describe(`the price store (${SCALE})`, () => {
     async function* batches(close: number) { yield rows(close).slice(0, 120); yield rows(close).slice(120); }
     expect((await prices.bulkLoad(() => batches(100))).stored).toBe(300);
     expect((await prices.bulkLoad(() => batches(200))).stored).toBe(300);
+    // A key repeated within one load is one bar: the last row of it wins.
+    async function* repeated() { yield rows(300).slice(0, 3); yield rows(400).slice(0, 3); }
+    expect((await prices.bulkLoad(repeated)).stored).toBe(3);
+    expect(Number((await prices.bars('BULK', '1d', new Date('2024-01-01T00:00:00Z'), new Date('2024-01-01T00:00:00Z')))[0]!.close)).toBe(400);
     expect(await market.barCount('BULK', '1d')).toBe(300);
     const [last] = await prices.latestBars('BULK', '1d', 1);
     expect(Number(last!.close)).toBe(200);

@@ -176,15 +176,16 @@ export class PriceStore {
     // Simulated rows never land in a series that holds real prices.
     const refused = await session.exec(`delete from ${staging} s where s.source = 'simulated' and exists (
       select 1 from stock_prices p where p.symbol = s.symbol and p.interval = s.interval and p.source <> 'simulated')`);
-    await session.exec(`insert into stock_prices (${COLUMNS})
+    // Counts each distinct bar once, inserted or updated (a key repeated in the load is one bar).
+    const written = await session.exec(`insert into stock_prices (${COLUMNS})
       select distinct on (symbol, interval, timestamp) ${COLUMNS} from (select *, row_number() over () as n from ${staging}) staged
       order by symbol, interval, timestamp, n desc
       on conflict (symbol, interval, timestamp) do update set open = excluded.open, high = excluded.high, low = excluded.low,
         close = excluded.close, adjusted_close = excluded.adjusted_close, volume = excluded.volume, source = excluded.source`);
     await this.finishLoad(session, tally.symbols);
     return refused > 0
-      ? { stored: tally.rows - refused, skipped: refused, reason: 'simulated bars are not mixed into real series' }
-      : { stored: tally.rows, skipped: 0 };
+      ? { stored: written, skipped: refused, reason: 'simulated bars are not mixed into real series' }
+      : { stored: written, skipped: 0 };
   }
 
   /** Creates the stocks a load named and drops simulated placeholders from series that now hold real prices. */

@@ -62,6 +62,20 @@ async function identify(request: FastifyRequest, deps: Pick<AuthDeps, 'accounts'
   return null;
 }
 
+/**
+ * The anonymous quota's subject: an IPv4 address, or the /64 network of an IPv6 one (a single
+ * host is usually given a whole /64, so per-address counting would be trivially escaped).
+ */
+export function ipBucket(ip: string): string {
+  const address = ip.replace(/%.*$/, '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  if (!address.includes(':')) return address;
+  const [head = '', tail] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((group) => group.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
 function quotaHeaders(reply: FastifyReply, quota: Quota): void {
   reply.header('X-RateLimit-Limit', quota.limit);
   reply.header('X-RateLimit-Remaining', quota.remaining);
@@ -81,7 +95,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
 
     const quota = request.caller
       ? await deps.rateLimiter.consume(`user:${request.caller.userId}`, request.caller.dailyLimit)
-      : await deps.rateLimiter.consume(`ip:${request.ip}`, deps.config.rateLimits.anonymous);
+      : await deps.rateLimiter.consume(`ip:${ipBucket(request.ip)}`, deps.config.rateLimits.anonymous);
     request.quota = quota;
     quotaHeaders(reply, quota);
     if (!quota.allowed) {

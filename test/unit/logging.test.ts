@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+
+describe('logs', () => {
+  it('never carry a failed query\'s parameters (password hashes, emails)', () => {
+    const lines: string[] = [];
+    const log = createLogger(loadConfig({ STOCKMIND_DATA_DIR: 'memory://', LOG_LEVEL: 'info' }), { write: (line: string) => lines.push(line) });
+    const failure = Object.assign(new Error('Failed query: insert into "users" ("email", "password_hash") values ($1, $2)\nparams: ada@example.com,$argon2id$v=19$m=19456$c2FsdA$aGFzaA'), {
+      params: ['ada@example.com', '$argon2id$v=19$m=19456$c2FsdA$aGFzaA'],
+    });
+    log.error({ err: failure }, 'request failed');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('Failed query: insert into');
+    expect(lines[0]).not.toContain('argon2id');
+    expect(lines[0]).not.toContain('ada@example.com');
+  });
+
+  it('never carry the Authorization or X-API-Key headers', () => {
+    const lines: string[] = [];
+    const log = createLogger(loadConfig({ STOCKMIND_DATA_DIR: 'memory://', LOG_LEVEL: 'info' }), { write: (line: string) => lines.push(line) });
+    log.info({ req: { headers: { authorization: 'Bearer secret.jwt.here', 'x-api-key': 'sm_secretkey' } } }, 'incoming request');
+    expect(lines[0]).not.toContain('secret.jwt.here');
+    expect(lines[0]).not.toContain('sm_secretkey');
+  });
+});
