@@ -157,8 +157,9 @@ export function authRoutes(root: FastifyInstance, deps: AuthRouteDeps): void {
   }, async (request) => ok(await tokens.rotate(request.body.refresh, client(request)), 'Token refreshed'));
 
   app.post('/api/auth/logout/', {
-    // Identified below: an expired access token beside a valid refresh token must still log out.
-    config: { auth: 'none' },
+    // Identified below: an expired access token beside a valid refresh token must still log out;
+    // and ending a session is never refused for a spent quota.
+    config: { auth: 'none', rateLimit: false },
     schema: {
       tags: ['auth'], summary: 'End the session of the access token (no body needed), or of the refresh token given',
       body: LogoutBody, response: responses(Envelope(Type.Null()), [401]),
