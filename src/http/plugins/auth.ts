@@ -86,13 +86,10 @@ function quotaHeaders(reply: FastifyReply, quota: Quota): void {
 export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   app.decorateRequest('caller', null);
   app.decorateRequest('quota', null);
-  app.addHook('onRequest', async (request, reply) => {
-    const config = request.routeOptions.config;
-    const mode = config.auth ?? 'optional';
+  async function admit(request: FastifyRequest, reply: FastifyReply, mode: 'required' | 'optional' | 'none', limited: boolean): Promise<void> {
     request.caller = mode === 'none' ? null : await identify(request, deps);
     if (mode === 'required' && !request.caller) throw unauthorized(NO_CREDENTIALS);
-    if (config.rateLimit === false) return;
-
+    if (!limited) return;
     const quota = request.caller
       ? await deps.rateLimiter.consume(`user:${request.caller.userId}`, request.caller.dailyLimit)
       : await deps.rateLimiter.consume(`ip:${ipBucket(request.ip)}`, deps.config.rateLimits.anonymous);
@@ -103,6 +100,15 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
       const who = request.caller ? `your ${request.caller.tier} tier` : 'anonymous requests';
       throw new ApiError(429, `Daily request limit of ${quota.limit} for ${who} reached; it resets at ${quota.resetsAt.toISOString()}.`, {}, { 'Retry-After': String(retryAfter) });
     }
+  }
+
+  app.addHook('onRequest', (request, reply, done) => {
+    const config = request.routeOptions.config;
+    const mode = config.auth ?? 'optional';
+    const limited = config.rateLimit !== false;
+    // Public, unmetered routes (health, docs) skip the promise machinery entirely.
+    if (mode === 'none' && !limited) return done();
+    admit(request, reply, mode, limited).then(() => done(), done);
   });
 }
 
