@@ -33,7 +33,9 @@ export interface Infrastructure {
 /** Drizzle puts a failed query's parameters in its message (password hashes, emails): never log them. */
 const redactParams = (text: string | undefined) => text?.replace(/params: [\s\S]*?(?=\n\s+at |$)/, 'params: [redacted]');
 
-function safeError(error: Error): Record<string, unknown> {
+function safeError(error: Error): unknown {
+  // Callers sometimes log a plain message under `err`.
+  if (typeof error !== 'object' || error === null) return error;
   const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
   delete serialized.params;
   serialized.message = redactParams(serialized.message as string | undefined);

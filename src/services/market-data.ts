@@ -221,12 +221,14 @@ export class MarketDataService {
     }
     try {
       // Someone waits on this answer: a spent provider budget means 503 now, not minutes of waiting.
-      for (let calls = stored ? 1 : 2; calls > 0; calls -= 1) {
+      // A universe stock has no market cap until its first quote: the profile fills it in.
+      const needProfile = !stored || stored.marketCap === null;
+      for (let calls = needProfile ? 2 : 1; calls > 0; calls -= 1) {
         if (!(await this.window!.take(ON_DEMAND_WAIT_MS))) {
           throw new ApiError(503, 'The market data provider\'s rate limit is reached; try again in a minute.', {}, { 'Retry-After': '60' });
         }
       }
-      const profile = stored ? null : await provider.profile(symbol);
+      const profile = needProfile ? await provider.profile(symbol) : null;
       if (!stored && !profile) throw notFound(`Unknown symbol: ${symbol}.`);
       // Looked up on demand: stored, but not added to the symbols the scheduled jobs fetch.
       if (profile) await this.deps.store.ensureStock({ ...profile, isActive: false });

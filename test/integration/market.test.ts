@@ -52,6 +52,9 @@ describe(`stock detail (${SCALE})`, () => {
     expect(data).toMatchObject({ symbol: 'AAPL', name: 'Apple Inc.', currency: 'USD', source: 'simulated', indicators: null, sector: 'Information Technology' });
     for (const key of ['price', 'change', 'changePercent', 'volume', 'high52w', 'low52w']) expect(typeof data[key]).toBe('number');
     expect(data.price).toBeGreaterThan(0);
+    // Filled from the provider's profile on first sight: never a made-up 0.
+    expect(data.marketCap).toBeGreaterThan(0);
+    expect(data.exchange).toBe('SIM');
     expect(data.high52w).toBeGreaterThanOrEqual(data.low52w);
     expect(data.historicalData.length).toBeGreaterThan(240);
     expect(data.historicalData.length).toBeLessThan(260);

@@ -16,6 +16,13 @@ describe('logs', () => {
     expect(lines[0]).not.toContain('ada@example.com');
   });
 
+  it('take a plain message under err as it is', () => {
+    const lines: string[] = [];
+    const log = createLogger(loadConfig({ STOCKMIND_DATA_DIR: 'memory://', LOG_LEVEL: 'info' }), { write: (line: string) => lines.push(line) });
+    log.warn({ err: 'fetch failed' }, 'yahoo quotes failed');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ err: 'fetch failed', msg: 'yahoo quotes failed' });
+  });
+
   it('never carry the Authorization or X-API-Key headers', () => {
     const lines: string[] = [];
     const log = createLogger(loadConfig({ STOCKMIND_DATA_DIR: 'memory://', LOG_LEVEL: 'info' }), { write: (line: string) => lines.push(line) });
