@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bullPrefix, ensureJobSchedulers, failedJobs, startWorkers, type Workers } from '../../src/jobs/queues.ts';
 import { runJob, type JobHandlers, type JobRun } from '../../src/jobs/runner.ts';
 import type { ScheduledJob } from '../../src/jobs/schedule.ts';
-import { SCALE } from '../support/scale.ts';
+import { deleteRedisPrefix, SCALE } from '../support/scale.ts';
 
 const log = pino({ level: 'silent' });
 
@@ -58,12 +58,7 @@ describe.runIf(SCALE === 'scaled')('BullMQ job schedulers (scaled)', () => {
 
   afterAll(async () => {
     await Promise.allSettled(open.map((workers) => workers.close()));
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${filePrefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteRedisPrefix(filePrefix);
     await redis.quit();
   });
 

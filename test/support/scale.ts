@@ -39,7 +39,8 @@ async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }>
   };
 }
 
-async function deleteRedisPrefix(prefix: string): Promise<void> {
+/** Deletes every Redis key under a test's prefix. */
+export async function deleteRedisPrefix(prefix: string): Promise<void> {
   const redis = new Redis(process.env.TEST_REDIS_URL!);
   let cursor = '0';
   do {
