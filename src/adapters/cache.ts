@@ -16,20 +16,21 @@ export interface Cache {
 }
 
 export class MemoryCache implements Cache {
-  private readonly entries: LRUCache<string, { value: unknown }>;
+  // Values are kept as JSON, exactly as Redis keeps them: what works embedded works scaled
+  // (a Date comes back as a string on both), and callers never share an object with the cache.
+  private readonly entries: LRUCache<string, string>;
 
   constructor(maxEntries = 100_000) {
     this.entries = new LRUCache({ max: maxEntries, ttlAutopurge: false });
   }
 
   async get<T>(key: string): Promise<T | null> {
-    const entry = this.entries.get(key);
-    // A copy, as Redis would give, so callers cannot mutate what is cached.
-    return entry === undefined ? null : (structuredClone(entry.value) as T);
+    const raw = this.entries.get(key);
+    return raw === undefined ? null : (JSON.parse(raw) as T);
   }
 
   async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
-    this.entries.set(key, { value: structuredClone(value) }, { ttl: ttlSeconds * 1000 });
+    this.entries.set(key, JSON.stringify(value), { ttl: ttlSeconds * 1000 });
   }
 
   async add(key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
@@ -45,11 +46,11 @@ export class MemoryCache implements Cache {
   async increment(key: string, ttlSeconds: number): Promise<number> {
     const current = this.entries.get(key);
     if (current === undefined) {
-      this.entries.set(key, { value: 1 }, { ttl: ttlSeconds * 1000 });
+      this.entries.set(key, '1', { ttl: ttlSeconds * 1000 });
       return 1;
     }
-    const next = Number(current.value) + 1;
-    this.entries.set(key, { value: next }, { noUpdateTTL: true });
+    const next = Number(current) + 1;
+    this.entries.set(key, String(next), { noUpdateTTL: true });
     return next;
   }
 

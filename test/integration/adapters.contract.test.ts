@@ -73,6 +73,11 @@ describe(`cache contract (${SCALE === 'scaled' ? 'Redis' : 'memory'})`, () => {
     expect(await cache.get('doomed')).toBeNull();
   });
 
+  it('gives values back as JSON would: instants as ISO strings, on both scales', async () => {
+    await cache.set('dated', { at: new Date('2026-11-24T15:00:00Z') }, 60);
+    expect(await cache.get('dated')).toEqual({ at: '2026-11-24T15:00:00.000Z' });
+  });
+
   it('keeps false and 0 apart from missing', async () => {
     await cache.set('falsy', false, 60);
     await cache.set('zero', 0, 60);
