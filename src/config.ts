@@ -23,7 +23,8 @@ export interface Config {
   redisUrl: string | null;
   /** Prefix of every Redis key and channel, so several deployments (or test runs) can share one Redis. */
   redisPrefix: string;
-  jwt: { accessTtlSeconds: number; refreshTtlSeconds: number };
+  /** refreshReuseGraceSeconds: how long a spent refresh token still works (concurrent tabs) before reuse counts as theft. */
+  jwt: { accessTtlSeconds: number; refreshTtlSeconds: number; refreshReuseGraceSeconds: number };
   rateLimits: { basic: number; premium: number; pro: number; anonymous: number };
   corsOrigins: string[];
   trustProxy: boolean;
@@ -187,7 +188,11 @@ export function loadConfig(env: Env = readEnv()): Config {
     databaseUrl: database,
     redisUrl: redis,
     redisPrefix: text(env, 'REDIS_PREFIX') ?? 'stockmind:',
-    jwt: { accessTtlSeconds: accessMinutes * 60, refreshTtlSeconds: refreshDays * 86_400 },
+    jwt: {
+      accessTtlSeconds: accessMinutes * 60,
+      refreshTtlSeconds: refreshDays * 86_400,
+      refreshReuseGraceSeconds: integer(env, 'JWT_REFRESH_REUSE_GRACE_SECONDS', 10, 0, 300),
+    },
     rateLimits: {
       basic: integer(env, 'RATE_LIMIT_BASIC', 1_000, 1, 1e9),
       premium: integer(env, 'RATE_LIMIT_PREMIUM', 10_000, 1, 1e9),

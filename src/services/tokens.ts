@@ -2,7 +2,7 @@
 // refresh token within it; replaying a rotated token revokes the whole family (the theft
 // signal); access tokens carry their session id so logout with no body can end it.
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { createSigner, createVerifier, TokenError } from 'fast-jwt';
 import type { Cache } from '../adapters/cache.ts';
 import type { Config } from '../config.ts';
@@ -109,9 +109,15 @@ export class TokenService {
     const pair = await this.db.transaction(async (tx) => {
       // Serialises with a logout of the same session, so the token issued here cannot escape it.
       await lockFamily(tx as unknown as Db, sql`(select ${refreshTokens.familyId} from ${refreshTokens} where ${refreshTokens.tokenHash} = ${hash})`);
-      // The conditional UPDATE decides between concurrent uses: exactly one wins.
-      const [spent] = await tx.update(refreshTokens).set({ rotatedAt: new Date() })
-        .where(and(eq(refreshTokens.tokenHash, hash), isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt), gt(refreshTokens.expiresAt, new Date())))
+      // The conditional UPDATE decides: a fresh token, or one spent within the grace window (two tabs
+      // of one client refreshing at once) gets a pair; anything older is a replay.
+      const now = new Date();
+      const graceStart = new Date(now.getTime() - this.config.jwt.refreshReuseGraceSeconds * 1000);
+      const [spent] = await tx.update(refreshTokens).set({ rotatedAt: sql`coalesce(${refreshTokens.rotatedAt}, ${now})` })
+        .where(and(
+          eq(refreshTokens.tokenHash, hash), isNull(refreshTokens.revokedAt), gt(refreshTokens.expiresAt, now),
+          or(isNull(refreshTokens.rotatedAt), gt(refreshTokens.rotatedAt, graceStart)),
+        ))
         .returning({ userId: refreshTokens.userId, familyId: refreshTokens.familyId });
       if (!spent) return null;
       const [owner] = await tx.select({ isActive: users.isActive }).from(users).where(eq(users.id, spent.userId));
