@@ -11,6 +11,7 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { PriceStore } from './db/repositories/prices.ts';
 import { buildServer } from './http/server.ts';
+import { safeError } from './logging.ts';
 import { chooseProvider, UNIVERSE, type ProviderChoice } from './providers/market/choose.ts';
 import { AccountService } from './services/accounts.ts';
 import { MarketDataService } from './services/market-data.ts';
@@ -28,19 +29,6 @@ export interface Infrastructure {
   cache: Cache;
   bus: Bus;
   close(): Promise<void>;
-}
-
-/** Drizzle puts a failed query's parameters in its message (password hashes, emails): never log them. */
-const redactParams = (text: string | undefined) => text?.replace(/params: [\s\S]*?(?=\n\s+at |$)/, 'params: [redacted]');
-
-function safeError(error: Error): unknown {
-  // Callers sometimes log a plain message under `err`.
-  if (typeof error !== 'object' || error === null) return error;
-  const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
-  delete serialized.params;
-  serialized.message = redactParams(serialized.message as string | undefined);
-  serialized.stack = redactParams(serialized.stack as string | undefined);
-  return serialized;
 }
 
 export function createLogger(config: Config, destination?: DestinationStream): Logger {

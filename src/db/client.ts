@@ -45,28 +45,39 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** Data directories this process has open: a pid file naming us is stale unless listed here. */
+const openHere = new Set<string>();
+
 /**
  * PGlite is one process's database: a second process on the same directory would overwrite the
  * first one's writes. A pid file makes the second one stop with a clear line instead.
  */
 function lockDataDir(dir: string): () => void {
+  if (openHere.has(dir)) throw new ApiError(409, `The embedded database in ${dir} is already open in this process.`);
   const file = join(dir, 'stockmind.pid');
-  for (;;) {
+  const mine = String(process.pid);
+  for (let attempt = 0; ; attempt += 1) {
     try {
-      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      writeFileSync(file, mine, { flag: 'wx' });
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 3) throw error;
       const holder = Number(readFileSync(file, 'utf8'));
-      if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) {
+      // Our own pid in a file we did not write is a leftover (containers restart as the same pid).
+      const stale = !Number.isInteger(holder) || holder <= 0 || holder === process.pid || !processAlive(holder);
+      if (!stale) {
         throw new ApiError(409, `The embedded database in ${dir} is in use by process ${holder} (a running \`stockmind start\`?). Stop it first, use the HTTP API, or set DATABASE_URL to share PostgreSQL.`);
       }
-      rmSync(file, { force: true }); // left by a process that is gone
+      // Another starter may be taking over the same leftover: only one of us wins the `wx` above.
+      rmSync(file, { force: true });
     }
   }
+  openHere.add(dir);
   const release = () => {
+    openHere.delete(dir);
+    process.off('exit', release);
     try {
-      if (readFileSync(file, 'utf8') === String(process.pid)) rmSync(file, { force: true });
+      if (readFileSync(file, 'utf8') === mine) rmSync(file, { force: true });
     } catch {
       // Already gone.
     }
@@ -92,8 +103,11 @@ export function openEmbedded(dataDir: string): Database {
     migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS }),
     ping: async () => { await client.query('select 1'); },
     close: async () => {
-      await client.close();
-      unlock();
+      try {
+        await client.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }

@@ -60,7 +60,7 @@ const INVALID_VALUE_STATES = new Set(['22001', '22003', '22007', '22008', '22021
 const PART_NAMES: Record<string, string> = { body: 'request body', querystring: 'query string', params: 'path', headers: 'headers' };
 
 /** Any error reaching the handler, as the status and envelope to answer with. */
-export function toEnvelope(error: FastifyError | ApiError | Error): { status: number; body: ErrorEnvelope; headers: Record<string, string> } {
+export function toEnvelope(error: FastifyError | ApiError | Error): { status: number; body: ErrorEnvelope; headers: Record<string, string>; unexpected?: boolean } {
   if (error instanceof ApiError) {
     return { status: error.statusCode, body: errorBody(error.statusCode, error.message, error.errors), headers: error.headers };
   }
@@ -81,7 +81,8 @@ export function toEnvelope(error: FastifyError | ApiError | Error): { status: nu
   // let through: answer 400 rather than 500. Drizzle puts the driver's error in `cause`.
   const sqlState = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code;
   if (typeof sqlState === 'string' && INVALID_VALUE_STATES.has(sqlState)) {
-    return { status: 400, body: errorBody(400, 'Invalid value: a field is malformed, too long or out of range.'), headers: {} };
+    // `unexpected`: logged as a warning, since the value may have come from a provider, not the client.
+    return { status: 400, body: errorBody(400, 'Invalid value: a field is malformed, too long or out of range.'), headers: {}, unexpected: true };
   }
   const status = fastifyError.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {

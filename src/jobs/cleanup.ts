@@ -1,15 +1,14 @@
 // cleanup_old_data: bars past their retention are archived to gzip CSV under the data directory,
-// then deleted; spent refresh tokens are dropped. The archive is written and flushed to disk in
-// full before anything is deleted, and only what it holds is deleted: a crash or a full disk
-// leaves the bars in place, never lost.
+// then deleted; spent refresh tokens are dropped. The archive is on disk (fsynced) before anything
+// is deleted, and only what it holds is deleted: a crash or a full disk leaves the bars in place.
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { and, asc, eq, gt, lt, lte } from 'drizzle-orm';
+import { and, asc, eq, gt, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { MEMORY, type Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { refreshTokens, stockPrices } from '../db/schema/index.ts';
@@ -24,38 +23,67 @@ type PriceRow = typeof stockPrices.$inferSelect;
 const csvLine = (row: PriceRow) =>
   `${row.symbol},${row.interval},${row.timestamp.toISOString()},${row.open},${row.high},${row.low},${row.close},${row.adjustedClose ?? ''},${row.volume},${row.source}\n`;
 
-/** Streams the bars matching `older` into a gzip CSV, flushed to disk; answers the highest id written. */
-async function archive(db: Db, older: ReturnType<typeof and>, file: string): Promise<number> {
-  let lastId = 0;
+/**
+ * Streams the bars matching `older` into a gzip CSV and makes it durable (temp file, fsync, rename,
+ * fsync of the directory). Answers the last id of each chunk written, for the chunked delete.
+ */
+async function archive(db: Db, older: SQL | undefined, file: string): Promise<number[]> {
+  const chunkEnds: number[] = [];
   async function* lines() {
     yield HEADER;
     for (;;) {
-      const rows = await db.select().from(stockPrices).where(and(older, gt(stockPrices.id, lastId))).orderBy(asc(stockPrices.id)).limit(CHUNK);
+      const after = chunkEnds.at(-1) ?? 0;
+      const rows = await db.select().from(stockPrices).where(and(older, gt(stockPrices.id, after))).orderBy(asc(stockPrices.id)).limit(CHUNK);
       if (rows.length === 0) return;
-      lastId = rows.at(-1)!.id;
+      chunkEnds.push(rows.at(-1)!.id);
       yield rows.map(csvLine).join('');
     }
   }
-  const out = createWriteStream(file);
+  const partial = `${file}.partial`;
+  const out = createWriteStream(partial);
   await pipeline(Readable.from(lines()), createGzip(), out);
   if (!out.closed) await once(out, 'close');
-  // The rows are deleted next: make sure their copy survives a power cut.
-  const handle = await open(file, 'r');
-  await handle.sync();
-  await handle.close();
-  return lastId;
+  // The rows are deleted next: their copy must survive a crash or a power cut.
+  await fsyncPath(partial);
+  await rename(partial, file);
+  await fsyncPath(dirname(file));
+  return chunkEnds;
 }
 
-/** Archives then deletes one interval's bars older than the cutoff; returns how many went. */
+async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Archives then deletes one interval's bars older than the cutoff, in one REPEATABLE READ
+ * transaction: the delete sees exactly the rows the archive saw (rows committed meanwhile are not
+ * touched; a row changed meanwhile fails the run rather than being lost). Returns how many went.
+ */
 async function retire(db: Db, interval: BarInterval, cutoff: Date, archiveDir: string | null, runId: string): Promise<{ deleted: number; archive: string | null }> {
   const older = and(eq(stockPrices.interval, interval), lt(stockPrices.timestamp, cutoff));
-  const [first] = await db.select({ id: stockPrices.id }).from(stockPrices).where(older).limit(1);
-  if (!first) return { deleted: 0, archive: null };
-  // memory:// keeps nothing, so there is nowhere to archive to.
-  const file = archiveDir ? join(archiveDir, `stock_prices_${interval}_before_${cutoff.toISOString().slice(0, 10)}_${runId}.csv.gz`) : null;
-  const archivedUpTo = file ? await archive(db, older, file) : Number.MAX_SAFE_INTEGER;
-  const deleted = await db.delete(stockPrices).where(and(older, lte(stockPrices.id, archivedUpTo))).returning({ id: stockPrices.id });
-  return { deleted: deleted.length, archive: file };
+  return db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    // A first run over a large backlog may take longer than the pool's statement timeout.
+    await tx.execute(sql`set local statement_timeout = 0`);
+    const [first] = await tx.select({ id: stockPrices.id }).from(stockPrices).where(older).limit(1);
+    if (!first) return { deleted: 0, archive: null };
+    // memory:// keeps nothing, so there is nowhere to archive to.
+    const file = archiveDir ? join(archiveDir, `stock_prices_${interval}_before_${cutoff.toISOString().slice(0, 10)}_${runId}.csv.gz`) : null;
+    const chunkEnds = file ? await archive(tx, older, file) : [Number.MAX_SAFE_INTEGER];
+    let deleted = 0;
+    let after = 0;
+    for (const end of chunkEnds) {
+      const gone = await tx.delete(stockPrices).where(and(older, gt(stockPrices.id, after), lte(stockPrices.id, end))).returning({ id: stockPrices.id });
+      deleted += gone.length;
+      after = end;
+    }
+    return { deleted, archive: file };
+  }, { isolationLevel: 'repeatable read' });
 }
 
 export function cleanupOldData(db: Db, config: Config, now: () => Date = () => new Date()) {

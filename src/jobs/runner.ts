@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import { Counter, Histogram } from 'prom-client';
 import { gateOpen } from '../domain/calendar/gates.ts';
+import { redactParams } from '../logging.ts';
 import type { ScheduledJob } from './schedule.ts';
 
 export interface JobRun {
@@ -45,7 +46,10 @@ export async function runJob(job: ScheduledJob, handler: JobHandler, run: JobRun
   } catch (error) {
     stop({ outcome: 'failed' });
     runs.inc({ job: job.name, outcome: 'failed' });
-    log.error({ err: error, durationMs: Math.round(performance.now() - started) }, `job failed: ${(error as Error).message}`);
+    const reason = redactParams((error as Error).message ?? String(error));
+    log.error({ err: error, durationMs: Math.round(performance.now() - started) }, `job failed: ${reason}`);
+    // Queues keep the message (BullMQ's failedReason): it must not carry query parameters either.
+    if (error instanceof Error && reason !== error.message) throw new Error(reason, { cause: error });
     throw error;
   }
 }

@@ -96,7 +96,8 @@ export class MarketDataService {
     await this.deps.db.insert(stocks).values(universe.map((entry) => ({ ...entry, isActive: true })))
       .onConflictDoUpdate({
         target: stocks.symbol,
-        set: { name: sql`excluded.name`, sector: sql`excluded.sector`, industry: sql`excluded.industry` },
+        // Universe membership makes a stock active, even one first looked up on demand.
+        set: { name: sql`excluded.name`, sector: sql`excluded.sector`, industry: sql`excluded.industry`, isActive: true },
       });
   }
 
@@ -192,7 +193,9 @@ export class MarketDataService {
     const price = Number(useMinute ? minute.close : lastDaily!.close);
     const change = previousClose === null ? 0 : price - previousClose;
     // A daily bar's price was struck at its session's close, not at the midnight it is stamped with.
-    const struck = useMinute ? minute.timestamp : (sessionOn(sessionDate)?.close ?? lastDaily!.timestamp);
+    // (Never later than now: a provider's daily history may include the session in progress.)
+    const close = sessionOn(sessionDate)?.close ?? lastDaily!.timestamp;
+    const struck = useMinute ? minute.timestamp : new Date(Math.min(close.getTime(), this.now().getTime()));
     return {
       symbol, price, change: round(change, 4),
       changePercent: previousClose ? round((change / previousClose) * 100, 4) : 0,
@@ -222,16 +225,15 @@ export class MarketDataService {
     try {
       // Someone waits on this answer: a spent provider budget means 503 now, not minutes of waiting.
       // A universe stock has no market cap until its first quote: the profile fills it in.
-      const needProfile = !stored || stored.marketCap === null;
-      for (let calls = needProfile ? 2 : 1; calls > 0; calls -= 1) {
-        if (!(await this.window!.take(ON_DEMAND_WAIT_MS))) {
-          throw new ApiError(503, 'The market data provider\'s rate limit is reached; try again in a minute.', {}, { 'Retry-After': '60' });
-        }
+      let profile = null;
+      if (!stored || stored.marketCap === null) {
+        await this.onDemandSlot();
+        profile = await provider.profile(symbol);
       }
-      const profile = needProfile ? await provider.profile(symbol) : null;
       if (!stored && !profile) throw notFound(`Unknown symbol: ${symbol}.`);
       // Looked up on demand: stored, but not added to the symbols the scheduled jobs fetch.
       if (profile) await this.deps.store.ensureStock({ ...profile, isActive: false });
+      await this.onDemandSlot();
       await this.backfill(symbol, '1y', { alreadyPaced: true });
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
@@ -240,6 +242,13 @@ export class MarketDataService {
     }
     const [row] = await this.deps.db.select().from(stocks).where(eq(stocks.symbol, symbol));
     return row!;
+  }
+
+  /** One provider call for a waiting request: within ON_DEMAND_WAIT_MS, or a 503. */
+  private async onDemandSlot(): Promise<void> {
+    if (!(await this.window!.take(ON_DEMAND_WAIT_MS))) {
+      throw new ApiError(503, 'The market data provider\'s rate limit is reached; try again in a minute.', {}, { 'Retry-After': '60' });
+    }
   }
 
   /** Daily history for a period from the provider into the store. */

@@ -201,6 +201,13 @@ describe(`auth flows (${SCALE})`, () => {
     expect((await server.call('POST', '/api/token/refresh/', { body: { refresh: user.refresh } })).status).toBe(401);
   });
 
+  it('ends the access token\'s session even when the refresh token beside it is bad', async () => {
+    const user = await register(server.call);
+    const answer = await server.call('POST', '/api/auth/logout/', { token: user.token, body: { refresh: 'not.a.token' } });
+    expect(answer.status).toBe(401);
+    expect((await server.call('GET', '/api/auth/profile/', { token: user.token })).status).toBe(401);
+  });
+
   it('ignores a stale token on register and login instead of answering 401', async () => {
     const user = await register(server.call);
     const login = await server.call('POST', '/api/auth/login/', { token: 'stale.token.here', body: { email: user.email, password: user.password } });

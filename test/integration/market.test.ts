@@ -235,8 +235,12 @@ describe(`the price store (${SCALE})`, () => {
     await prices.ensureStock({ symbol: 'QTST', name: 'Quote Test' });
     await prices.upsertBars('QTST', '1d', [bar('2026-11-23', 100), bar('2026-11-24', 110)], 'yahoo');
     const daily = await market.latestQuote('QTST');
-    // Struck at Tuesday's 16:00 New York close, against Monday's close.
-    expect(daily).toMatchObject({ price: 110, previousClose: 100, change: 10, changePercent: 10, timestamp: '2026-11-24T21:00:00.000Z' });
+    // Tuesday's bar while Tuesday is trading (now is 10:00 in New York): struck now, not at the coming close.
+    expect(daily).toMatchObject({ price: 110, previousClose: 100, change: 10, changePercent: 10, timestamp: NOW.toISOString() });
+    await prices.ensureStock({ symbol: 'QTSU', name: 'Quote Test Two' });
+    await prices.upsertBars('QTSU', '1d', [bar('2026-11-20', 50), bar('2026-11-23', 55)], 'yahoo');
+    // Monday's bar, a closed session: struck at its 16:00 New York close, against Friday's close.
+    expect(await market.latestQuote('QTSU')).toMatchObject({ price: 55, previousClose: 50, change: 5, timestamp: '2026-11-23T21:00:00.000Z' });
     await prices.upsertBars('QTST', '1m', [{ ...bar('2026-11-24', 112), timestamp: new Date('2026-11-24T20:59:00Z'), adjustedClose: null }], 'yahoo');
     const minute = await market.latestQuote('QTST');
     expect(minute).toMatchObject({ price: 112, previousClose: 100, change: 12, open: 110, timestamp: '2026-11-24T20:59:00.000Z' });

@@ -23,6 +23,15 @@ describe('logs', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ err: 'fetch failed', msg: 'yahoo quotes failed' });
   });
 
+  it('leave the caller\'s error object as it was', () => {
+    const lines: string[] = [];
+    const log = createLogger(loadConfig({ STOCKMIND_DATA_DIR: 'memory://', LOG_LEVEL: 'info' }), { write: (line: string) => lines.push(line) });
+    const failure = { code: '22021', params: ['secret-value'] };
+    log.error({ err: failure }, 'request failed');
+    expect(failure).toEqual({ code: '22021', params: ['secret-value'] });
+    expect(lines[0]).not.toContain('secret-value');
+  });
+
   it('never carry the Authorization or X-API-Key headers', () => {
     const lines: string[] = [];
     const log = createLogger(loadConfig({ STOCKMIND_DATA_DIR: 'memory://', LOG_LEVEL: 'info' }), { write: (line: string) => lines.push(line) });

@@ -33,8 +33,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setErrorHandler((error, request, reply) => {
-    const { status, body, headers } = toEnvelope(error as Error);
+    const { status, body, headers, unexpected } = toEnvelope(error as Error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
+    else if (unexpected) request.log.warn({ err: error, status }, 'request rejected by the database');
     else request.log.info({ status, message: body.message }, 'request rejected');
     return reply.status(status).headers(headers).send(body);
   });

@@ -172,11 +172,19 @@ export function authRoutes(root: FastifyInstance, deps: AuthRouteDeps): void {
       throw badRequest('An API key has no session to log out of; send {"refresh": ...} or regenerate the key.', { refresh: ['This field is required with an API key.'] });
     }
     // Whose refresh token it is is settled before anything is revoked.
-    const refreshSession = refresh ? tokens.sessionOfRefresh(refresh) : null;
+    let refreshSession: { userId: string; sessionId: string } | null = null;
+    let refreshError: unknown = null;
+    try {
+      refreshSession = refresh ? tokens.sessionOfRefresh(refresh) : null;
+    } catch (error) {
+      refreshError = error;
+    }
     if (caller && refreshSession && refreshSession.userId !== caller.userId) {
       throw badRequest('That refresh token belongs to another user.', { refresh: ['Not your token.'] });
     }
+    // A bad refresh token beside a valid access token still ends the access token's session.
     if (caller?.sessionId) await tokens.endSession(caller.userId, caller.sessionId);
+    if (refreshError) throw refreshError;
     if (refreshSession) await tokens.endSession(refreshSession.userId, refreshSession.sessionId);
     return ok(null, 'Logout successful');
   });
