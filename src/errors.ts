@@ -17,7 +17,6 @@ export class ApiError extends Error {
 
 export const badRequest = (message: string, errors: FieldErrors = {}) => new ApiError(400, message, errors);
 export const unauthorized = (message: string, errors: FieldErrors = {}) => new ApiError(401, message, errors);
-export const forbidden = (message: string) => new ApiError(403, message);
 export const notFound = (message = 'Not found.') => new ApiError(404, message);
 export const conflict = (message: string, errors: FieldErrors = {}) => new ApiError(409, message, errors);
 export const tooManyRequests = (message: string, headers: Record<string, string>) => new ApiError(429, message, {}, headers);

@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { buildApp, buildServices, openInfrastructure, prepareServices, VERSION } from './app.ts';
 import { ConfigError, loadConfig, TIERS, type Config, type Tier } from './config.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, badRequest } from './errors.ts';
 import { progress } from './cli/progress.ts';
 import { normalizeSymbol } from './domain/symbols.ts';
 import { chooseProvider } from './providers/market/choose.ts';
@@ -116,7 +116,7 @@ async function backfillCommand(options: { symbols: string; period: Period }): Pr
     process.stderr.write(`market data: ${choice.reason}\n`);
     const { market } = await prepareServices(infra, { provider: choice });
     const symbols = options.symbols.split(',').map((raw) => normalizeSymbol(raw));
-    if (symbols.some((s) => s === null)) throw new ApiError(400, `Invalid symbols: ${options.symbols}`);
+    if (symbols.some((s) => s === null)) throw badRequest(`Invalid symbols: ${options.symbols}`);
     const bar = progress('backfill', symbols.length, 'symbols');
     let stored = 0;
     let failed = 0;
@@ -148,7 +148,7 @@ function queueList(value: string): QueueName[] {
 }
 
 function requireRedis(settings: Config): string {
-  if (!settings.redisUrl) throw new ApiError(400, 'REDIS_URL is not set: embedded, `stockmind start` runs the jobs itself.');
+  if (!settings.redisUrl) throw badRequest('REDIS_URL is not set: embedded, `stockmind start` runs the jobs itself.');
   return settings.redisUrl;
 }
 
@@ -184,12 +184,12 @@ async function listFailed(options: { queues: QueueName[]; limit: string }): Prom
 async function runNow(name: string): Promise<void> {
   const settings = config();
   const job = scheduledJob(name);
-  if (!job) throw new ApiError(400, `Unknown job ${name}; jobs: ${SCHEDULE.map((j) => j.name).join(', ')}`);
+  if (!job) throw badRequest(`Unknown job ${name}; jobs: ${SCHEDULE.map((j) => j.name).join(', ')}`);
   const infra = await openInfrastructure(settings);
   try {
     const choice = await chooseProvider(settings, infra.log);
     const handler = jobHandlers(infra, await prepareServices(infra, { provider: choice }))[name];
-    if (!handler) throw new ApiError(400, `Job ${name} is not implemented yet.`);
+    if (!handler) throw badRequest(`Job ${name} is not implemented yet.`);
     const { summary } = await runJob(job, handler, { firedAt: new Date(), log: infra.log }, { force: true });
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   } finally {

@@ -6,14 +6,14 @@ import type { Log } from '../logging.ts';
 import type { Bus } from '../adapters/bus.ts';
 import type { Cache } from '../adapters/cache.ts';
 import type { Db } from '../db/client.ts';
-import type { PriceStore } from '../db/repositories/prices.ts';
+import type { PriceStore, WriteResult } from '../db/repositories/prices.ts';
 import { stocks, stockPrices } from '../db/schema/index.ts';
 import { nyDate, sessionOn } from '../domain/calendar/index.ts';
 import { normalizeSymbol } from '../domain/symbols.ts';
 import { ApiError, badRequest, notFound } from '../errors.ts';
 import { RequestWindow } from './request-window.ts';
-import { ProviderError, type Bar, type BarInterval, type MarketDataProvider, type ProviderName, type Quote, type UniverseEntry } from '../providers/market/port.ts';
-import { DAY_MS } from '../domain/time.ts';
+import { ProviderError, type Bar, type BarInterval, type MarketDataProvider, type Quote, type UniverseEntry } from '../providers/market/port.ts';
+import { DAY_MS, MINUTE_MS } from '../domain/time.ts';
 
 /** A quote as the API and the bus carry it: JSON, with the instant as an ISO string. */
 export type QuoteView = Omit<Quote, 'timestamp' | 'marketCap' | 'source'> & {
@@ -86,10 +86,6 @@ export class MarketDataService {
     this.window = deps.provider ? new RequestWindow(deps.provider.rateLimit) : null;
   }
 
-  get providerName(): ProviderName | null {
-    return this.deps.provider?.name ?? null;
-  }
-
   /** Makes sure every universe company is a known, active stock (names and sectors kept current). */
   async seedUniverse(universe: readonly UniverseEntry[]): Promise<void> {
     if (universe.length === 0) return;
@@ -148,7 +144,7 @@ export class MarketDataService {
   /** Stores, caches and publishes one quote; false when the store refused it (source mixing). */
   async recordQuote(quote: Quote): Promise<boolean> {
     const previous = await this.deps.cache.get<QuoteView>(quoteKey(quote.symbol));
-    const minute = new Date(Math.floor(quote.timestamp.getTime() / 60_000) * 60_000);
+    const minute = new Date(Math.floor(quote.timestamp.getTime() / MINUTE_MS) * MINUTE_MS);
     // A quote carries the session's cumulative volume; the minute's is what it added since the last one.
     const sameSession = previous !== null && nyDate(new Date(previous.timestamp)) === nyDate(quote.timestamp);
     const minuteVolume = sameSession ? Math.max(0, quote.volume - previous.volume) : 0;
@@ -234,7 +230,7 @@ export class MarketDataService {
       // Looked up on demand: stored, but not added to the symbols the scheduled jobs fetch.
       if (profile) await this.deps.store.ensureStock({ ...profile, isActive: false });
       await this.onDemandSlot();
-      await this.backfill(symbol, '1y', { alreadyPaced: true });
+      await this.storeHistory(provider, symbol, '1y');
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
       log.warn({ symbol, provider: provider.name, kind: error.kind }, `on-demand fetch failed: ${error.message}`);
@@ -251,13 +247,18 @@ export class MarketDataService {
     }
   }
 
-  /** Daily history for a period from the provider into the store. */
-  async backfill(symbol: string, period: Period, options: { alreadyPaced?: boolean } = {}): Promise<{ stored: number; skipped: number; reason?: string }> {
+  /** Daily history for a period from the provider into the store, paced to the provider's limit. */
+  async backfill(symbol: string, period: Period): Promise<WriteResult> {
     const provider = this.deps.provider;
     if (!provider) throw new ApiError(503, 'No market data provider is configured (MARKET_DATA_PROVIDER=csv).');
+    await this.window!.take();
+    return this.storeHistory(provider, symbol, period);
+  }
+
+  /** One history call and its upsert; the caller has taken the provider slot. */
+  private async storeHistory(provider: MarketDataProvider, symbol: string, period: Period): Promise<WriteResult> {
     const to = this.now();
     const from = new Date(to.getTime() - PERIOD_DAYS[period] * DAY_MS);
-    if (!options.alreadyPaced) await this.window!.take();
     const bars = await provider.history(symbol, { interval: '1d', from, to });
     if (bars.length > 0) await this.deps.store.ensureStock({ symbol, name: symbol });
     return this.deps.store.upsertBars(symbol, '1d', bars, provider.name, 'replace');

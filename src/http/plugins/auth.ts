@@ -2,7 +2,7 @@
 // (or of their IP when anonymous). Runs before the body is read, so a spent quota costs little.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
-import { ApiError, unauthorized } from '../../errors.ts';
+import { ApiError, tooManyRequests, unauthorized } from '../../errors.ts';
 import type { AccountService, Principal } from '../../services/accounts.ts';
 import type { Quota, RateLimiter } from '../../services/rate-limits.ts';
 import type { TokenService } from '../../services/tokens.ts';
@@ -98,7 +98,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     if (!quota.allowed) {
       const retryAfter = Math.max(1, Math.ceil((quota.resetsAt.getTime() - Date.now()) / 1000));
       const who = request.caller ? `your ${request.caller.tier} tier` : 'anonymous requests';
-      throw new ApiError(429, `Daily request limit of ${quota.limit} for ${who} reached; it resets at ${quota.resetsAt.toISOString()}.`, {}, { 'Retry-After': String(retryAfter) });
+      throw tooManyRequests(`Daily request limit of ${quota.limit} for ${who} reached; it resets at ${quota.resetsAt.toISOString()}.`, { 'Retry-After': String(retryAfter) });
     }
   }
 
