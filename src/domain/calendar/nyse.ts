@@ -1,4 +1,7 @@
-// NYSE trading calendar, 1990–2099: holidays by rule, ad-hoc closures by table, New York time via Intl.
+// NYSE trading calendar, 1990–2099: holidays and early closes by rule, the exchange's exceptions by table,
+// New York time via Intl. The rules follow the exchange's published record as researched by exchange_calendars
+// (XNYS) and pandas_market_calendars; NYSE's yearly holiday announcements confirm them through 2028.
+// Scheduled sessions only: unscheduled intraday halts (e.g. the 1997-10-27 circuit breaker) are not modelled.
 
 /** One regular trading session (no pre-market or after-hours). */
 export interface TradingSession {
@@ -6,7 +9,7 @@ export interface TradingSession {
   date: string;
   /** 09:30 New York, as an instant. */
   open: Date;
-  /** 16:00 New York, or 13:00 on early closes. */
+  /** 16:00 New York, or 13:00 on early closes (14:00 before 1993). */
   close: Date;
   earlyClose: boolean;
 }
@@ -20,7 +23,7 @@ export interface MarketClock {
 }
 
 const NY_TIME_ZONE = 'America/New_York';
-import { DAY_MS } from '../time.ts';
+import { DAY_MS, MINUTE_MS } from '../time.ts';
 
 const GREGORIAN_CYCLE_MS = 146_097 * DAY_MS;
 // The holiday rules below are only right for this span (MLK Day from 1998, Juneteenth from 2022, no pre-1990 history).
@@ -32,9 +35,12 @@ const OPEN_HOUR = 9;
 const OPEN_MINUTE = 30;
 const CLOSE_HOUR = 16;
 const EARLY_CLOSE_HOUR = 13;
+// Scheduled early closes were at 14:00 until the end of 1992.
+const EARLY_CLOSE_HOUR_BEFORE_1993 = 14;
 
 const SUNDAY = 0;
 const MONDAY = 1;
+const WEDNESDAY = 3;
 const THURSDAY = 4;
 const SATURDAY = 6;
 
@@ -53,6 +59,13 @@ const AD_HOC_CLOSURES: ReadonlyMap<string, string> = new Map([
   ['2025-01-09', 'National Day of Mourning for Jimmy Carter'],
 ]);
 
+// Early closes (13:00) the exchange announced outside its rules.
+const AD_HOC_EARLY_CLOSES: ReadonlyMap<string, string> = new Map([
+  ['1997-12-26', 'Friday after Christmas'],
+  ['1999-12-31', "New Year's Eve 1999, ahead of the year-2000 changeover"],
+  ['2003-12-26', 'Friday after Christmas'],
+]);
+
 interface CalendarDate {
   year: number;
   month: number;
@@ -63,7 +76,8 @@ interface CalendarDate {
 
 interface YearCalendar {
   closures: Map<string, string>;
-  earlyCloses: Set<string>;
+  /** Early-close dates → New York close time in minutes after midnight. */
+  earlyCloses: Map<string, number>;
   /** Filled lazily, one entry per session asked for. */
   sessions: Map<string, SessionTimes>;
 }
@@ -294,16 +308,27 @@ function buildYear(year: number): YearCalendar {
     if (date.startsWith(yearPrefix)) closures.set(date, name);
   }
 
-  const earlyCloses = new Set<string>();
+  const earlyCloses = new Map<string, number>();
+  const earlyCloseMinutes = (year < 1993 ? EARLY_CLOSE_HOUR_BEFORE_1993 : EARLY_CLOSE_HOUR) * 60;
   const addEarlyClose = (dayNumber: number): void => {
     const date = isoFromDayNumber(dayNumber);
     const weekday = weekdayOf(dayNumber);
     // A Friday July 3 or Dec 24 is itself the observed holiday, so only real trading days close early.
-    if (weekday !== SATURDAY && weekday !== SUNDAY && !closures.has(date)) earlyCloses.add(date);
+    if (weekday !== SATURDAY && weekday !== SUNDAY && !closures.has(date)) earlyCloses.set(date, earlyCloseMinutes);
   };
-  addEarlyClose(dayNumberOf(year, 7, 3));
-  addEarlyClose(thanksgiving + 1);
+  // Christmas Eve from Monday to Thursday, every year.
   addEarlyClose(dayNumberOf(year, 12, 24));
+  // The day after Thanksgiving has closed early since 1992.
+  if (year >= 1992) addEarlyClose(thanksgiving + 1);
+  // Independence Day early closes began in 1995: July 3 when it is a trading day, except that until 2012 a
+  // Thursday July 4 shortened the Friday after it (July 5) rather than the Wednesday before.
+  if (year >= 1995) {
+    const july3 = dayNumberOf(year, 7, 3);
+    addEarlyClose(weekdayOf(july3) === WEDNESDAY && year < 2013 ? july3 + 2 : july3);
+  }
+  for (const date of AD_HOC_EARLY_CLOSES.keys()) {
+    if (date.startsWith(yearPrefix)) earlyCloses.set(date, EARLY_CLOSE_HOUR * 60);
+  }
 
   return { closures, earlyCloses, sessions: new Map() };
 }
@@ -352,11 +377,11 @@ function sessionTimes(date: CalendarDate, iso: string): SessionTimes | null {
   let times = calendar.sessions.get(iso);
   if (!times) {
     // Intl round-trips are the slow part, so each session is converted once and cached.
-    const earlyClose = calendar.earlyCloses.has(iso);
+    const earlyCloseAt = calendar.earlyCloses.get(iso);
     const openMs = nyWallTime(iso, OPEN_HOUR, OPEN_MINUTE).getTime();
     // New York changes clocks at 02:00, so open and close share one UTC offset.
-    const closeMinutes = (earlyClose ? EARLY_CLOSE_HOUR : CLOSE_HOUR) * 60 - (OPEN_HOUR * 60 + OPEN_MINUTE);
-    times = { date: iso, openMs, closeMs: openMs + closeMinutes * 60_000, earlyClose };
+    const sessionMinutes = (earlyCloseAt ?? CLOSE_HOUR * 60) - (OPEN_HOUR * 60 + OPEN_MINUTE);
+    times = { date: iso, openMs, closeMs: openMs + sessionMinutes * MINUTE_MS, earlyClose: earlyCloseAt !== undefined };
     calendar.sessions.set(iso, times);
   }
   return times;

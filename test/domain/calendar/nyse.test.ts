@@ -14,8 +14,9 @@ import {
   previousTradingDay,
   sessionOn,
   sessionsBetween,
-} from '../../src/domain/calendar/index.ts';
-import type { TradingSession } from '../../src/domain/calendar/index.ts';
+} from '../../../src/domain/calendar/index.ts';
+import type { TradingSession } from '../../../src/domain/calendar/index.ts';
+import { NYSE_RECORD } from './nyse-record.ts';
 
 const utc = (iso: string): Date => new Date(iso);
 const DAY_MS = 86_400_000;
@@ -225,6 +226,63 @@ describe('holidays and early closes by year', () => {
   });
 });
 
+describe("the exchange's record, 1990–2030", () => {
+  const years = Object.keys(NYSE_RECORD).map(Number);
+
+  it('covers every year from 1990 to 2030', () => {
+    expect(years).toEqual(Array.from({ length: 41 }, (_, i) => 1990 + i));
+  });
+
+  it.each(years)('%i: every holiday, every early close and every session as the exchange recorded them', (year) => {
+    const record = NYSE_RECORD[year];
+    if (!record) throw new Error(`no record for ${year}`);
+    expect(weekdayClosures(year)).toEqual(record.holidays);
+
+    const sessions = sessionsBetween(`${year}-01-01`, `${year}-12-31`);
+    const early = Object.fromEntries(
+      sessions.filter((session) => session.earlyClose).map((session) => [session.date.slice(5), nyWall.format(session.close)]),
+    );
+    expect(early).toEqual(record.earlyCloses);
+
+    // Every other weekday is a full session, and every session opens at 09:30 on its own New York date.
+    const expectedDates = datesOfYear(year).filter((date) => !isWeekend(date) && !record.holidays.includes(date.slice(5)));
+    expect(sessions.map((session) => session.date)).toEqual(expectedDates);
+    for (const session of sessions) {
+      expect(nyDate(session.open), session.date).toBe(session.date);
+      expect(nyWall.format(session.open), session.date).toBe('09:30');
+      expect(nyWall.format(session.close), session.date).toBe(record.earlyCloses[session.date.slice(5)] ?? '16:00');
+    }
+  });
+
+  it.each([
+    // [date, New York close, why]
+    ['1990-07-03', '16:00', 'no Independence Day early close before 1995'],
+    ['1991-07-03', '16:00', 'no Independence Day early close before 1995'],
+    ['1990-11-23', '16:00', 'no day-after-Thanksgiving early close before 1992'],
+    ['1991-11-29', '16:00', 'no day-after-Thanksgiving early close before 1992'],
+    ['1990-12-24', '14:00', 'early closes were at 14:00 before 1993'],
+    ['1992-11-27', '14:00', 'early closes were at 14:00 before 1993'],
+    ['1993-11-26', '13:00', 'and at 13:00 from 1993'],
+    ['1996-07-03', '16:00', 'a Wednesday July 3 before 2013 traded the full day...'],
+    ['1996-07-05', '13:00', '...and the Friday after July 4 closed early'],
+    ['2002-07-03', '16:00', 'a Wednesday July 3 before 2013 traded the full day...'],
+    ['2002-07-05', '13:00', '...and the Friday after July 4 closed early'],
+    ['2013-07-03', '13:00', 'from 2013 the Wednesday before closes early...'],
+    ['2013-07-05', '16:00', '...and the Friday after trades the full day'],
+    ['1997-12-26', '13:00', 'the Friday after Christmas 1997'],
+    ['1999-12-31', '13:00', 'the eve of 2000'],
+    ['2003-12-26', '13:00', 'the Friday after Christmas 2003'],
+    ['2008-12-26', '16:00', 'but not the Friday after Christmas 2008'],
+    ['2025-12-26', '16:00', 'nor 2025'],
+  ])('%s closes at %s (%s)', (date, close) => {
+    const session = sessionOn(date);
+    expect(session).not.toBeNull();
+    expect(nyWall.format(session!.close)).toBe(close);
+    expect(session?.earlyClose).toBe(close !== '16:00');
+    expect(nyWall.format(session!.open)).toBe('09:30');
+  });
+});
+
 describe('holiday rules', () => {
   it("does not observe a Saturday New Year's Day on the Friday before (Rule 7.2)", () => {
     for (const date of ['1999-12-31', '2010-12-31', '2021-12-31', '2027-12-31', '2032-12-31']) {
@@ -317,9 +375,10 @@ describe('holiday rules', () => {
       expect(weekday(thanksgiving ?? ''), `${year}`).toBe(4);
       expect(Number(thanksgiving?.slice(8)), `${year}`).toBeGreaterThanOrEqual(22);
       expect(Number(thanksgiving?.slice(8)), `${year}`).toBeLessThanOrEqual(28);
+      // The day after Thanksgiving closes early from 1992: at 14:00 EST (19:00 UTC) in 1992, 13:00 from 1993.
       const blackFriday = nextTradingDay(thanksgiving ?? '');
-      expect(sessionOn(blackFriday)?.earlyClose, blackFriday).toBe(true);
-      expect(sessionOn(blackFriday)?.close.getUTCHours(), blackFriday).toBe(18);
+      expect(sessionOn(blackFriday)?.earlyClose, blackFriday).toBe(year >= 1992);
+      if (year >= 1992) expect(sessionOn(blackFriday)?.close.getUTCHours(), blackFriday).toBe(year >= 1993 ? 18 : 19);
 
       const goodFridays = named('Good Friday');
       expect(goodFridays, `${year}`).toHaveLength(1);
@@ -334,11 +393,17 @@ describe('holiday rules', () => {
       expect(Number(named('Memorial Day')[0]?.slice(8))).toBeGreaterThanOrEqual(25);
       expect(Number(named('Labor Day')[0]?.slice(8))).toBeLessThanOrEqual(7);
 
-      for (const monthDay of ['07-03', '12-24']) {
-        const date = `${year}-${monthDay}`;
-        const expectedEarly = weekday(date) >= 1 && weekday(date) <= 4;
-        expect(sessionOn(date)?.earlyClose ?? false, date).toBe(expectedEarly);
-      }
+      // Christmas Eve from Monday to Thursday closes early every year.
+      const christmasEve = `${year}-12-24`;
+      expect(sessionOn(christmasEve)?.earlyClose ?? false, christmasEve).toBe(weekday(christmasEve) >= 1 && weekday(christmasEve) <= 4);
+      // Independence Day: none before 1995; then July 3 from Monday to Thursday, except a Wednesday July 3
+      // before 2013, when the Friday after July 4 closed early instead.
+      const july3 = `${year}-07-03`;
+      const july5 = `${year}-07-05`;
+      const fridayAfter = year >= 1995 && year < 2013 && weekday(july3) === 3;
+      const dayBefore = year >= 1995 && weekday(july3) >= 1 && weekday(july3) <= 4 && !fridayAfter;
+      expect(sessionOn(july3)?.earlyClose ?? false, july3).toBe(dayBefore);
+      expect(sessionOn(july5)?.earlyClose ?? false, july5).toBe(fridayAfter);
 
       const count = sessionsBetween(`${year}-01-01`, `${year}-12-31`).length;
       expect(count, `${year}`).toBeGreaterThanOrEqual(248);
@@ -603,14 +668,15 @@ describe('properties', () => {
     );
   });
 
-  it('every session opens at 09:30 and closes at 16:00 or 13:00 New York time', () => {
+  it('every session opens at 09:30 and closes at 16:00, or early at 13:00 (14:00 before 1993) New York time', () => {
     fc.assert(
       fc.property(calendarDates, (date) => {
         const session = sessionOn(date);
         expect(session !== null).toBe(isTradingDay(date));
         if (!session) return;
         expect(nyWall.format(session.open)).toBe('09:30');
-        expect(nyWall.format(session.close)).toBe(session.earlyClose ? '13:00' : '16:00');
+        const earlyCloseTime = date < '1993' ? '14:00' : '13:00';
+        expect(nyWall.format(session.close)).toBe(session.earlyClose ? earlyCloseTime : '16:00');
         expect(nyDate(session.open)).toBe(date);
       }),
       { numRuns: 1000 },
