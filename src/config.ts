@@ -5,8 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 
-export type Tier = 'basic' | 'premium' | 'pro';
-export const TIERS: readonly Tier[] = ['basic', 'premium', 'pro'];
+import type { LoginThrottleSettings } from './services/login-throttle.ts';
 
 export type MarketDataProviderChoice = 'auto' | 'yahoo' | 'simulated' | 'csv';
 
@@ -16,6 +15,10 @@ export interface Config {
   debug: boolean;
   allowedHosts: string[];
   secretKey: string;
+  /** Where the embedded default keeps the key it generated (null: SECRET_KEY was given, or memory://). */
+  secretKeyFile: string | null;
+  /** Whether this start generated the key (the first start of a data directory). */
+  secretKeyGenerated: boolean;
   /** Where the embedded database, the generated secret and archives live; `memory://` keeps nothing. */
   dataDir: string;
   /** PostgreSQL URL when scaled; null means the embedded PGlite under dataDir. */
@@ -26,6 +29,8 @@ export interface Config {
   /** refreshReuseGraceSeconds: how long a spent refresh token still works (concurrent tabs) before reuse counts as theft. */
   jwt: { accessTtlSeconds: number; refreshTtlSeconds: number; refreshReuseGraceSeconds: number };
   rateLimits: { basic: number; premium: number; pro: number; anonymous: number };
+  /** Brute-force throttle of login, register and refresh (short windows, apart from the daily quota). */
+  loginThrottle: LoginThrottleSettings;
   corsOrigins: string[];
   trustProxy: boolean;
   logLevel: string;
@@ -137,18 +142,24 @@ function redisUrl(env: Env): string | null {
  * Embedded, with no SECRET_KEY: make one on first start and keep it in the data directory,
  * readable by its owner only, so tokens survive restarts.
  */
-function embeddedSecret(dataDir: string): string {
-  if (dataDir === MEMORY) return randomBytes(48).toString('base64url');
+interface Secret {
+  key: string;
+  file: string | null;
+  generated: boolean;
+}
+
+function embeddedSecret(dataDir: string): Secret {
+  if (dataDir === MEMORY) return { key: randomBytes(48).toString('base64url'), file: null, generated: true };
   const file = join(dataDir, 'secret_key');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(file)) return { key: readFileSync(file, 'utf8').trim(), file, generated: false };
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
-  return secret;
+  return { key: secret, file, generated: true };
 }
 
-function secretKey(env: Env, scaled: boolean, debug: boolean, dataDir: string): string {
+function secretKey(env: Env, scaled: boolean, debug: boolean, dataDir: string): Secret {
   const given = text(env, 'SECRET_KEY');
   if (given === undefined) {
     if (scaled) throw new ConfigError('SECRET_KEY', `required when DATABASE_URL is set: every instance must sign with the same key of at least ${MIN_SECRET_BYTES} bytes`);
@@ -158,7 +169,7 @@ function secretKey(env: Env, scaled: boolean, debug: boolean, dataDir: string): 
   if (weak && (scaled || !debug)) {
     throw new ConfigError('SECRET_KEY', `expected a random secret of at least ${MIN_SECRET_BYTES} bytes, not a placeholder (generate one with: openssl rand -base64 48)`);
   }
-  return given;
+  return { key: given, file: null, generated: false };
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
@@ -178,12 +189,15 @@ export function loadConfig(env: Env = readEnv()): Config {
   const redis = redisUrl(env);
   const accessMinutes = integer(env, 'JWT_ACCESS_TOKEN_EXPIRE_MINUTES', 60, 1, 24 * 60);
   const refreshDays = integer(env, 'JWT_REFRESH_TOKEN_EXPIRE_DAYS', 7, 1, 365);
+  const secret = secretKey(env, database !== null, debug, dataDir);
   return {
     port: integer(env, 'PORT', 8000, 0, 65535),
     host: text(env, 'HOST') ?? '0.0.0.0',
     debug,
     allowedHosts: list(env, 'ALLOWED_HOSTS'),
-    secretKey: secretKey(env, database !== null, debug, dataDir),
+    secretKey: secret.key,
+    secretKeyFile: secret.file,
+    secretKeyGenerated: secret.generated,
     dataDir,
     databaseUrl: database,
     redisUrl: redis,
@@ -198,6 +212,10 @@ export function loadConfig(env: Env = readEnv()): Config {
       premium: integer(env, 'RATE_LIMIT_PREMIUM', 10_000, 1, 1e9),
       pro: integer(env, 'RATE_LIMIT_PRO', 100_000, 1, 1e9),
       anonymous: integer(env, 'RATE_LIMIT_ANONYMOUS', 1_000, 1, 1e9),
+    },
+    loginThrottle: {
+      perIp: { attempts: integer(env, 'AUTH_THROTTLE_PER_IP', 60, 1, 1e6), windowSeconds: 600 },
+      perAccount: { attempts: integer(env, 'AUTH_THROTTLE_PER_ACCOUNT', 10, 1, 1e6), windowSeconds: 900 },
     },
     corsOrigins: list(env, 'CORS_ORIGINS'),
     trustProxy: boolean(env, 'TRUST_PROXY', false),

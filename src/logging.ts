@@ -1,11 +1,15 @@
-// The logger services and jobs take: what both pino and Fastify's request logger offer.
-import { pino, type LogFn } from 'pino';
+// The one logger type services, jobs, providers and routes take (pino's, which Fastify's request
+// logger also is), and the process logger: JSON lines, or pino-pretty's readable lines when a
+// person watches a terminal.
+import { pino, type DestinationStream, type LogFn, type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 
 export interface Log {
   debug: LogFn;
   info: LogFn;
   warn: LogFn;
   error: LogFn;
+  child(bindings: Record<string, unknown>): Log;
 }
 
 /** Drizzle puts a failed query's parameters in its message (password hashes, emails): never log them. */
@@ -23,4 +27,24 @@ export function safeError(error: unknown): unknown {
   if (typeof serialized.message === 'string') serialized.message = redactParams(serialized.message);
   if (typeof serialized.stack === 'string') serialized.stack = redactParams(serialized.stack);
   return serialized;
+}
+
+export interface LoggerOptions {
+  level: string;
+  /** Human-readable lines (pino-pretty) instead of JSON; default: when stdout is a terminal. */
+  pretty?: boolean;
+  destination?: DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const settings = {
+    level: options.level,
+    redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
+    serializers: { err: safeError },
+  };
+  if (options.destination) return pino(settings, options.destination);
+  const pretty = options.pretty ?? process.stdout.isTTY === true;
+  if (!pretty) return pino(settings);
+  // Synchronous pretty printing in this thread: start-up lines appear in order, before any request.
+  return pino(settings, pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', sync: true }));
 }

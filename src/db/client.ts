@@ -12,7 +12,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { MEMORY } from '../config.ts';
-import { ApiError } from '../errors.ts';
+import { Conflict } from '../domain/errors.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -53,7 +53,7 @@ const openHere = new Set<string>();
  * first one's writes. A pid file makes the second one stop with a clear line instead.
  */
 function lockDataDir(dir: string): () => void {
-  if (openHere.has(dir)) throw new ApiError(409, `The embedded database in ${dir} is already open in this process.`);
+  if (openHere.has(dir)) throw new Conflict(`The embedded database in ${dir} is already open in this process.`);
   const file = join(dir, 'stockmind.pid');
   const mine = String(process.pid);
   for (let attempt = 0; ; attempt += 1) {
@@ -66,7 +66,7 @@ function lockDataDir(dir: string): () => void {
       // Our own pid in a file we did not write is a leftover (containers restart as the same pid).
       const stale = !Number.isInteger(holder) || holder <= 0 || holder === process.pid || !processAlive(holder);
       if (!stale) {
-        throw new ApiError(409, `The embedded database in ${dir} is in use by process ${holder} (a running \`stockmind start\`?). Stop it first, use the HTTP API, or set DATABASE_URL to share PostgreSQL.`);
+        throw new Conflict(`The embedded database in ${dir} is in use by process ${holder} (a running \`stockmind start\`?). Stop it first, use the HTTP API, or set DATABASE_URL to share PostgreSQL.`);
       }
       // Another starter may be taking over the same leftover: only one of us wins the `wx` above.
       rmSync(file, { force: true });

@@ -1,4 +1,5 @@
 // Time: the one clock everything reads, and the one way to read and write ISO dates.
+import { InvalidInput } from './errors.ts';
 
 /** Milliseconds in a calendar day of UTC (no DST there). */
 export const DAY_MS = 86_400_000;
@@ -48,4 +49,42 @@ export function isoDate(at: Date): string {
 /** The date `days` after an ISO date (negative: before). */
 export function addDays(date: string, days: number): string {
   return isoDate(new Date(parseIsoDate(date) + days * DAY_MS));
+}
+
+/** Resolves after `ms`; rejects with the signal's reason as soon as `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Exponential backoff with jitter: about `baseMs · 2^attempt` (attempt 0 is the first retry),
+ * capped, plus up to 20% at random so clients that failed together do not retry together.
+ */
+export function backoffMs(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
+  const base = Math.min(capMs, baseMs * 2 ** attempt);
+  return base + random() * base * 0.2;
+}
+
+/**
+ * A date given by a caller (query parameter, CLI option), as ms of 00:00 UTC; an InvalidInput
+ * naming the field and the expected form otherwise.
+ */
+export function dateField(field: string, raw: string): number {
+  const ms = parseIsoDate(raw);
+  if (Number.isNaN(ms)) throw new InvalidInput(`Invalid ${field} "${raw.slice(0, 40)}": expected a date in the form YYYY-MM-DD.`, { [field]: ['Use a real date in the form YYYY-MM-DD, e.g. 2017-11-10.'] });
+  return ms;
 }

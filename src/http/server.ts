@@ -7,7 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { badRequest } from '../errors.ts';
+import { invalid } from '../domain/errors.ts';
 import { ErrorEnvelope } from './envelope.ts';
 import { registerAuth, type AuthDeps } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
@@ -16,10 +16,10 @@ import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { registerValidation } from './plugins/validation.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes, type HealthDeps } from './routes/health.ts';
-import { marketRoutes } from './routes/market.ts';
-import type { MarketDataService } from '../services/market-data.ts';
+import { marketRoutes, type MarketRouteDeps } from './routes/market.ts';
+import type { AuthRouteDeps } from './routes/auth.ts';
 
-export type HttpDeps = AuthDeps & { health: HealthDeps; market: MarketDataService };
+export type HttpDeps = AuthDeps & AuthRouteDeps & MarketRouteDeps & { health: HealthDeps };
 
 export const BODY_LIMIT = 1024 * 1024;
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
@@ -51,7 +51,7 @@ export async function buildServer(config: Config, log: Logger, deps: HttpDeps): 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
     // A NUL in a path or query value can never be stored or matched: refuse it up front.
-    if (request.url.includes('%00')) return done(badRequest('NUL characters are not allowed in URLs.', { url: ['Remove %00 from the path or query.'] }));
+    if (request.url.includes('%00')) return done(invalid('NUL characters are not allowed in URLs.', { url: ['Remove %00 from the path or query.'] }));
     done();
   });
   if (config.allowedHosts.length > 0 && !config.allowedHosts.includes('*')) {
@@ -95,6 +95,6 @@ export async function buildServer(config: Config, log: Logger, deps: HttpDeps): 
   registerAuth(app, deps);
   healthRoutes(app, deps.health);
   authRoutes(app, deps);
-  marketRoutes(app, deps.market);
+  marketRoutes(app, deps);
   return app;
 }

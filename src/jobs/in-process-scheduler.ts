@@ -1,12 +1,11 @@
 // Embedded scale: the schedule table run by croner timers inside this process, with retries in
 // memory. No Redis, so one process is the only runner and "exactly once" is just "never overlap".
 import { Cron } from 'croner';
-import type { Logger } from 'pino';
-import { runJob, type JobHandler, type JobHandlers, type JobOutcome, type JobSummary } from './runner.ts';
+import { sleep, systemClock, type Clock } from '../domain/time.ts';
+import type { Log } from '../logging.ts';
+import { PermanentJobFailure, runJob, type JobHandler, type JobHandlers, type JobOutcome, type JobSummary } from './runner.ts';
 import type { ScheduledJob } from './schedule.ts';
 
-/** Waits before the 2nd and 3rd attempt of a failed run (bounded exponential, x5). */
-export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [5_000, 25_000];
 /** How many failed runs `failed()` remembers. */
 export const FAILED_RUNS_KEPT = 100;
 
@@ -21,10 +20,8 @@ export interface FailedRun {
 export interface InProcessSchedulerOptions {
   schedule: readonly ScheduledJob[];
   handlers: JobHandlers;
-  log: Logger;
-  now?: () => Date;
-  /** One delay per retry; attempts = length + 1. Tests pass milliseconds. */
-  retryDelaysMs?: readonly number[];
+  log: Log;
+  clock?: Clock;
 }
 
 export interface InProcessScheduler {
@@ -37,8 +34,7 @@ export interface InProcessScheduler {
 
 export function startInProcessScheduler(options: InProcessSchedulerOptions): InProcessScheduler {
   const { schedule, handlers, log } = options;
-  const now = options.now ?? (() => new Date());
-  const retryDelays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+  const clock = options.clock ?? systemClock;
   const failures: FailedRun[] = [];
   const timers: Cron[] = [];
   // Aborted by stop(), so a run waiting out a backoff gives up instead of firing after shutdown.
@@ -49,23 +45,26 @@ export function startInProcessScheduler(options: InProcessSchedulerOptions): InP
     if (failures.length > FAILED_RUNS_KEPT) failures.splice(0, failures.length - FAILED_RUNS_KEPT);
   };
 
+  /** The row's retry policy, as BullMQ applies it scaled. */
   async function runWithRetries(row: ScheduledJob, handler: JobHandler, firedAt: Date): Promise<void> {
-    const attempts = retryDelays.length + 1;
+    const attempts = row.retry.delaysMs.length + 1;
     for (let attempt = 1; ; attempt++) {
       try {
         await runJob(row, handler, { firedAt, log });
         return;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        const delay = retryDelays[attempt - 1];
+        const delay = error instanceof PermanentJobFailure ? undefined : row.retry.delaysMs[attempt - 1];
         if (delay === undefined || stopping.signal.aborted) {
-          record({ job: row.name, error: message, attempts: attempt, at: now() });
+          record({ job: row.name, error: message, attempts: attempt, at: clock.now() });
           log.error({ job: row.name, attempts: attempt, firedAt }, `job failed after ${attempt} of ${attempts} attempts: ${message}`);
           return;
         }
         log.warn({ job: row.name, attempt, retryInMs: delay }, 'job attempt failed; retrying');
-        if (!(await sleep(delay, stopping.signal))) {
-          record({ job: row.name, error: message, attempts: attempt, at: now() });
+        try {
+          await sleep(delay, stopping.signal);
+        } catch {
+          record({ job: row.name, error: message, attempts: attempt, at: clock.now() });
           log.warn({ job: row.name, attempts: attempt }, 'job retry abandoned: scheduler stopped');
           return;
         }
@@ -102,7 +101,7 @@ export function startInProcessScheduler(options: InProcessSchedulerOptions): InP
       if (!row) throw new Error(`unknown job "${name}"`);
       const handler = handlers[name];
       if (!handler) throw new Error(`job "${name}" is not implemented yet`);
-      return runJob(row, handler, { firedAt: now(), log }, { force: opts.force ?? false });
+      return runJob(row, handler, { firedAt: clock.now(), log }, { force: opts.force ?? false });
     },
     failed() {
       return failures.map((failure) => ({ ...failure }));
@@ -114,20 +113,4 @@ export function startInProcessScheduler(options: InProcessSchedulerOptions): InP
 function tickTime(timer: Cron): Date {
   const triggered = timer.currentRun() ?? new Date();
   return timer.previousRuns(1, new Date(triggered.getTime() + 1))[0] ?? triggered;
-}
-
-/** Resolves true after `ms`, or false as soon as `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timeout);
-      resolve(false);
-    };
-    const timeout = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,15 +1,12 @@
 // Scaled scale: the schedule table as BullMQ job schedulers in Redis, run by workers on any number
 // of machines. Each fire of a scheduler is one job with a deterministic id, so it runs once.
 import { ErrorCode, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import { runJob, type JobHandlers, type JobSummary } from './runner.ts';
+import type { Redis } from 'ioredis';
+import { connectRedis } from '../adapters/redis.ts';
+import { sleep } from '../domain/time.ts';
+import type { Log } from '../logging.ts';
+import { PermanentJobFailure, runJob, type JobHandlers, type JobSummary } from './runner.ts';
 import { QUEUES, type QueueName, type ScheduledJob } from './schedule.ts';
-
-/** Attempts of one fire before it lands in the failed set. */
-export const JOB_ATTEMPTS = 3;
-/** First retry delay; BullMQ doubles it per attempt (5 s, 10 s). */
-export const DEFAULT_BACKOFF_DELAY_MS = 5_000;
 
 /** A Redis URL (a connection is opened and closed here) or a caller-owned ioredis client. */
 export type RedisTarget = string | Redis;
@@ -19,16 +16,9 @@ export function bullPrefix(redisPrefix: string): string {
   return `${redisPrefix}bull`;
 }
 
-/**
- * BullMQ under native ESM cannot build clients from options (it `require`s ioredis), so it gets
- * instances; workers need `maxRetriesPerRequest: null` so a Redis blip never fails a blocking fetch.
- */
+/** BullMQ under native ESM cannot build clients from options (it `require`s ioredis), so it gets instances. */
 function bullConnection(url: string, name: string): Redis {
-  return new Redis(url, {
-    connectionName: `stockmind:${name}`,
-    maxRetriesPerRequest: null,
-    retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
-  });
+  return connectRedis(url, name, { purpose: 'blocking' });
 }
 
 async function withConnection<T>(target: RedisTarget, name: string, use: (redis: Redis) => Promise<T>): Promise<T> {
@@ -45,11 +35,6 @@ function openQueue(redis: Redis, redisPrefix: string, queue: QueueName): Queue {
   return new Queue(queue, { connection: redis, prefix: bullPrefix(redisPrefix) });
 }
 
-export interface EnsureJobSchedulersOptions {
-  /** First retry delay of every fire (tests use milliseconds). */
-  backoffDelayMs?: number;
-}
-
 /**
  * Upserts one job scheduler per row that has a handler and removes those of rows without one.
  * Every worker calls this at start: upsert is keyed by the row's name, so repeating it (even
@@ -60,9 +45,7 @@ export async function ensureJobSchedulers(
   prefix: string,
   schedule: readonly ScheduledJob[],
   handlers: JobHandlers,
-  options: EnsureJobSchedulersOptions = {},
 ): Promise<{ upserted: string[]; removed: string[] }> {
-  const backoffDelay = options.backoffDelayMs ?? DEFAULT_BACKOFF_DELAY_MS;
   const upserted: string[] = [];
   const removed: string[] = [];
   await withConnection(connection, 'job-schedulers', async (redis) => {
@@ -77,8 +60,9 @@ export async function ensureJobSchedulers(
           await upsertWithRetry(() => queue.upsertJobScheduler(row.name, { pattern: row.cron, tz: row.timezone }, {
             name: row.name,
             opts: {
-              attempts: JOB_ATTEMPTS,
-              backoff: { type: 'exponential', delay: backoffDelay },
+              // The row's retry policy: the worker's backoff strategy reads the delays from the schedule.
+              attempts: row.retry.delaysMs.length + 1,
+              backoff: { type: 'schedule' },
               removeOnComplete: { count: 1000 },
               removeOnFail: { count: 5000 },
             },
@@ -105,7 +89,7 @@ async function upsertWithRetry(upsert: () => Promise<unknown>): Promise<void> {
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (code !== ErrorCode.SchedulerJobIdCollision || attempt >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      await sleep(100 * attempt);
     }
   }
 }
@@ -117,11 +101,9 @@ export interface StartWorkersOptions {
   queues: readonly QueueName[];
   schedule: readonly ScheduledJob[];
   handlers: JobHandlers;
-  log: Logger;
+  log: Log;
   /** Jobs run at once per queue on this process. */
   concurrency?: number;
-  /** First retry delay of every fire (tests use milliseconds). */
-  backoffDelayMs?: number;
 }
 
 export interface Workers {
@@ -135,12 +117,15 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
   const served = schedule.filter((row) => queues.includes(row.queue));
   const workers: Worker[] = [];
   try {
-    await ensureJobSchedulers(redis, prefix, served, handlers, { backoffDelayMs: options.backoffDelayMs });
+    await ensureJobSchedulers(redis, prefix, served, handlers);
     for (const queueName of queues) {
       const worker = new Worker(queueName, (job: Job) => processJob(job, queueName, schedule, handlers, log), {
         connection: redis,
         prefix: bullPrefix(prefix),
         concurrency: options.concurrency ?? 1,
+        settings: {
+          backoffStrategy: (attemptsMade, _type, _error, job) => schedule.find((row) => row.name === job?.name)?.retry.delaysMs[attemptsMade - 1] ?? 0,
+        },
       });
       worker.on('failed', (job, error) => {
         if (!job) return log.error({ queue: queueName, err: error }, `job failed: ${error.message}`);
@@ -168,7 +153,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
   };
 }
 
-async function processJob(job: Job, queueName: QueueName, schedule: readonly ScheduledJob[], handlers: JobHandlers, log: Logger): Promise<JobSummary> {
+async function processJob(job: Job, queueName: QueueName, schedule: readonly ScheduledJob[], handlers: JobHandlers, log: Log): Promise<JobSummary> {
   const row = schedule.find((candidate) => candidate.name === job.name);
   const handler = handlers[job.name];
   // Not retried: another attempt of the same code cannot find a handler either.
@@ -176,8 +161,14 @@ async function processJob(job: Job, queueName: QueueName, schedule: readonly Sch
   // prevMillis is the fire time the scheduler computed (also the job id's suffix); timestamp is
   // when the job was created, earlier than the fire for scheduled jobs, and the only time for others.
   const firedAt = new Date(job.opts.prevMillis ?? job.timestamp);
-  const { summary } = await runJob(row, handler, { firedAt, log: log.child({ queue: queueName, jobId: job.id, attempt: job.attemptsMade + 1 }) });
-  return summary;
+  try {
+    const { summary } = await runJob(row, handler, { firedAt, log: log.child({ queue: queueName, jobId: job.id, attempt: job.attemptsMade + 1 }) });
+    return summary;
+  } catch (error) {
+    // BullMQ's word for "do not retry".
+    if (error instanceof PermanentJobFailure) throw new UnrecoverableError(error.message);
+    throw error;
+  }
 }
 
 export interface FailedJob {

@@ -1,15 +1,17 @@
-// Runs one scheduled job: the calendar gate, timing, one log line and Prometheus metrics per run.
-// Both the in-process scheduler and BullMQ workers call this, so a job behaves the same on both scales.
-import type { Logger } from 'pino';
+// Runs one scheduled job: the calendar gate, timing, one log line and Prometheus metrics per run,
+// and the one decision about a failure: retry it (the outside world or our storage may recover)
+// or give up (the job's input itself is wrong). Both the in-process scheduler and BullMQ workers
+// call this, so a job behaves the same on both scales.
 import { Counter, Histogram } from 'prom-client';
 import { gateOpen } from '../domain/calendar/gates.ts';
-import { redactParams } from '../logging.ts';
+import { AppError } from '../domain/errors.ts';
+import { redactParams, type Log } from '../logging.ts';
 import type { ScheduledJob } from './schedule.ts';
 
 export interface JobRun {
   /** When the schedule fired (BullMQ's timestamp, or the in-process tick); gates read this. */
   firedAt: Date;
-  log: Logger;
+  log: Log;
 }
 
 /** What a job did, for the log line and the queue's record. */
@@ -19,6 +21,9 @@ export type JobHandlers = Readonly<Record<string, JobHandler>>;
 
 export type JobOutcome = 'ok' | 'skipped' | 'failed';
 
+/** A failure another attempt cannot fix: bad input or state, as opposed to something unavailable. */
+export class PermanentJobFailure extends Error {}
+
 const duration = new Histogram({
   name: 'stockmind_job_duration_seconds',
   help: 'Duration of scheduled job runs',
@@ -27,7 +32,17 @@ const duration = new Histogram({
 });
 const runs = new Counter({ name: 'stockmind_job_runs_total', help: 'Scheduled job runs by outcome', labelNames: ['job', 'outcome'] as const });
 
-/** Runs the job unless the calendar says not now. Rethrows a failure so the queue can retry it. */
+/** Whether a job's error is worth another attempt. Unknown errors are: they may be transient. */
+export function worthRetrying(error: unknown): boolean {
+  if (error instanceof PermanentJobFailure) return false;
+  if (error instanceof AppError) return error.kind === 'unavailable' || error.kind === 'rate_limited';
+  return true;
+}
+
+/**
+ * Runs the job unless the calendar says not now. Rethrows a failure for the queue to retry, or as
+ * a PermanentJobFailure when retrying cannot help.
+ */
 export async function runJob(job: ScheduledJob, handler: JobHandler, run: JobRun, options: { force?: boolean } = {}): Promise<{ outcome: JobOutcome; summary: JobSummary }> {
   const log = run.log.child({ job: job.name });
   if (!options.force && !gateOpen(job.gate, run.firedAt)) {
@@ -49,6 +64,7 @@ export async function runJob(job: ScheduledJob, handler: JobHandler, run: JobRun
     const reason = redactParams((error as Error).message ?? String(error));
     log.error({ err: error, durationMs: Math.round(performance.now() - started) }, `job failed: ${reason}`);
     // Queues keep the message (BullMQ's failedReason): it must not carry query parameters either.
+    if (!worthRetrying(error)) throw new PermanentJobFailure(reason, { cause: error });
     if (error instanceof Error && reason !== error.message) throw new Error(reason, { cause: error });
     throw error;
   }

@@ -1,22 +1,17 @@
 // Users and their profiles: registration, credentials, profile updates, API keys, and the
 // per-request principal (tier and limit) that auth and rate limiting need.
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
-import { and, eq, sql } from 'drizzle-orm';
 import type { Cache } from '../adapters/cache.ts';
-import type { Config, Tier } from '../config.ts';
-import type { Db } from '../db/client.ts';
-import { userProfiles, users, type NotificationPreferences } from '../db/schema/index.ts';
+import { DEFAULT_NOTIFICATION_PREFERENCES, type NotificationPreferences } from '../domain/auth/preferences.ts';
+import type { UserRepository, UserWithProfile } from '../db/repositories/users.ts';
 import { normalizeEmail } from '../domain/auth/email.ts';
 import { passwordProblems } from '../domain/auth/password-rules.ts';
-import { badRequest, notFound } from '../errors.ts';
+import type { Tier } from '../domain/auth/tier.ts';
+import { invalid, notFound } from '../domain/errors.ts';
+import type { Clock } from '../domain/time.ts';
 import { newApiKey, sha256 } from './secrets.ts';
 
-export const DEFAULT_NOTIFICATION_PREFERENCES: NotificationPreferences = {
-  emailAlerts: true,
-  priceAlerts: true,
-  newsDigest: false,
-  predictionUpdates: false,
-};
+export type { UserWithProfile };
 
 export interface Principal {
   userId: string;
@@ -24,8 +19,6 @@ export interface Principal {
   dailyLimit: number;
   isAdmin: boolean;
 }
-
-export type UserWithProfile = typeof users.$inferSelect & { profile: typeof userProfiles.$inferSelect };
 
 export interface NewUser {
   email: string;
@@ -41,6 +34,9 @@ export interface ProfileChanges {
   avatarUrl?: string | null;
   notificationPreferences?: Partial<NotificationPreferences>;
 }
+
+/** Daily request limits per tier (config.rateLimits). */
+export type TierLimits = Record<Tier, number>;
 
 // Cached so authenticated requests do not query the database for tier and limits.
 const PRINCIPAL_TTL_SECONDS = 60;
@@ -67,12 +63,12 @@ function avatarUrl(raw: string | null): string | null {
   try {
     url = new URL(raw.trim());
   } catch {
-    throw badRequest('Invalid avatar URL.', { avatarUrl: ['Enter a valid URL.'] });
+    throw invalid('Invalid avatar URL.', { avatarUrl: ['Enter a valid URL.'] });
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badRequest('Invalid avatar URL.', { avatarUrl: ['Enter an http or https URL.'] });
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('Invalid avatar URL.', { avatarUrl: ['Enter an http or https URL.'] });
   // Normalising percent-encodes non-ASCII characters, which can make the URL longer.
   const normal = url.toString();
-  if (normal.length > 500) throw badRequest('Invalid avatar URL.', { avatarUrl: ['Ensure this field has no more than 500 characters.'] });
+  if (normal.length > 500) throw invalid('Invalid avatar URL.', { avatarUrl: ['Ensure this field has no more than 500 characters.'] });
   return normal;
 }
 
@@ -82,13 +78,18 @@ export class AccountService {
   // Verified against when the email is unknown, so a login takes as long either way.
   private readonly decoyHash: Promise<string>;
 
-  constructor(private readonly db: Db, private readonly cache: Cache, private readonly config: Config) {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly cache: Cache,
+    private readonly limits: TierLimits,
+    private readonly clock: Clock,
+  ) {
     this.decoyHash = argon2Hash('decoy password, never matches');
   }
 
   private email(raw: string): string {
     const email = normalizeEmail(raw);
-    if (!email) throw badRequest('Invalid email.', { email: ['Enter a valid email address.'] });
+    if (!email) throw invalid('Invalid email.', { email: ['Enter a valid email address.'] });
     return email;
   }
 
@@ -97,39 +98,26 @@ export class AccountService {
     const email = this.email(input.email);
     const fullName = (input.fullName ?? '').trim();
     const problems = passwordProblems(input.password, { email, fullName });
-    if (problems.length > 0) throw badRequest('Invalid password.', { password: problems });
+    if (problems.length > 0) throw invalid('Invalid password.', { password: problems });
     const passwordHash = await argon2Hash(input.password);
     const apiKey = newApiKey();
-    // ON CONFLICT DO NOTHING settles two registrations racing for one email: one gets no row.
-    const user = await this.db.transaction(async (tx) => {
-      const [created] = await tx.insert(users)
-        .values({ email, passwordHash, fullName, isAdmin: input.isAdmin ?? false })
-        .onConflictDoNothing({ target: users.email })
-        .returning();
-      if (!created) throw badRequest('Invalid email.', { email: [DUPLICATE_EMAIL] });
-      const [profile] = await tx.insert(userProfiles).values({
-        userId: created.id,
-        tier: input.tier ?? 'basic',
-        apiKeyHash: apiKey.hash,
-        apiKeyPrefix: apiKey.prefix,
-        notificationPreferences: DEFAULT_NOTIFICATION_PREFERENCES,
-        lastLoginIp: input.ip ?? null,
-      }).returning();
-      return { ...created, profile: profile! };
+    const user = await this.users.create({
+      email, passwordHash, fullName, isAdmin: input.isAdmin ?? false, tier: input.tier ?? 'basic',
+      apiKeyHash: apiKey.hash, apiKeyPrefix: apiKey.prefix,
+      notificationPreferences: DEFAULT_NOTIFICATION_PREFERENCES, lastLoginIp: input.ip ?? null,
     });
+    if (!user) throw invalid(`An account with the email ${email} already exists.`, { email: [DUPLICATE_EMAIL] });
     return { user, apiKey: apiKey.key };
   }
 
   /** The user for valid credentials; records the login time and IP. */
   async authenticate(rawEmail: string, password: string, ip: string | null): Promise<UserWithProfile> {
     const email = normalizeEmail(rawEmail);
-    const [user] = email ? await this.db.select().from(users).where(eq(users.email, email)).limit(1) : [];
+    const user = email ? await this.users.byEmail(email) : null;
     const valid = await argon2Verify(user?.passwordHash ?? await this.decoyHash, password).catch(() => false);
     // 400, not 401, as the seed's LoginSerializer answers: the client treats any 401 as "log out".
-    if (!user || !valid || !user.isActive) throw badRequest('Unable to log in with provided credentials.', { nonFieldErrors: ['Unable to log in with provided credentials.'] });
-    const now = new Date();
-    await this.db.update(users).set({ lastLogin: now }).where(eq(users.id, user.id));
-    await this.db.update(userProfiles).set({ lastLoginIp: ip, updatedAt: now }).where(eq(userProfiles.userId, user.id));
+    if (!user || !valid || !user.isActive) throw invalid('Unable to log in with provided credentials.', { nonFieldErrors: ['Unable to log in with provided credentials.'] });
+    await this.users.recordLogin(user.id, this.clock.now(), ip);
     await this.forget(user.id);
     return this.get(user.id);
   }
@@ -138,11 +126,8 @@ export class AccountService {
   async get(userId: string): Promise<UserWithProfile> {
     const cached = await this.cache.get<UserWithProfile>(userKey(userId));
     if (cached) return reviveDates(cached);
-    const [row] = await this.db.select().from(users)
-      .innerJoin(userProfiles, eq(userProfiles.userId, users.id))
-      .where(eq(users.id, userId)).limit(1);
-    if (!row) throw notFound('User not found.');
-    const user = { ...row.users, profile: row.user_profiles };
+    const user = await this.users.withProfile(userId);
+    if (!user) throw notFound('User not found.');
     await this.cache.set(userKey(userId), user, PRINCIPAL_TTL_SECONDS);
     return user;
   }
@@ -153,21 +138,10 @@ export class AccountService {
   }
 
   async updateProfile(userId: string, changes: ProfileChanges): Promise<UserWithProfile> {
-    const now = new Date();
-    await this.db.transaction(async (tx) => {
-      const userChanges: Partial<typeof users.$inferInsert> = {};
-      if (changes.fullName !== undefined) userChanges.fullName = changes.fullName.trim();
-      if (changes.avatarUrl !== undefined) userChanges.avatarUrl = avatarUrl(changes.avatarUrl);
-      if (Object.keys(userChanges).length > 0) {
-        await tx.update(users).set({ ...userChanges, updatedAt: now }).where(eq(users.id, userId));
-      }
-      if (changes.notificationPreferences) {
-        // Merged in SQL so two concurrent PATCHes of different keys both stick.
-        await tx.update(userProfiles).set({
-          notificationPreferences: sql`${userProfiles.notificationPreferences} || ${JSON.stringify(changes.notificationPreferences)}::jsonb`,
-          updatedAt: now,
-        }).where(eq(userProfiles.userId, userId));
-      }
+    await this.users.updateProfile(userId, this.clock.now(), {
+      fullName: changes.fullName?.trim(),
+      avatarUrl: changes.avatarUrl === undefined ? undefined : avatarUrl(changes.avatarUrl),
+      notificationPreferences: changes.notificationPreferences,
     });
     await this.forget(userId);
     return this.get(userId);
@@ -175,35 +149,27 @@ export class AccountService {
 
   async regenerateApiKey(userId: string): Promise<{ apiKey: string; prefix: string; createdAt: Date }> {
     const key = newApiKey();
-    const createdAt = new Date();
-    const [old] = await this.db.select({ hash: userProfiles.apiKeyHash }).from(userProfiles).where(eq(userProfiles.userId, userId));
-    await this.db.update(userProfiles)
-      .set({ apiKeyHash: key.hash, apiKeyPrefix: key.prefix, apiKeyCreatedAt: createdAt, updatedAt: createdAt })
-      .where(eq(userProfiles.userId, userId));
+    const createdAt = this.clock.now();
+    const oldHash = await this.users.replaceApiKey(userId, key, createdAt);
     // The old key stops working at once, on every instance.
-    if (old) await this.cache.delete(apiKeyKey(old.hash));
+    if (oldHash) await this.cache.delete(apiKeyKey(oldHash));
     await this.forget(userId);
     return { apiKey: key.key, prefix: key.prefix, createdAt };
   }
 
   async setTier(email: string, tier: Tier): Promise<void> {
-    const [user] = await this.db.select({ id: users.id }).from(users).where(eq(users.email, this.email(email)));
-    if (!user) throw notFound(`No user with email ${email}.`);
-    await this.db.update(userProfiles).set({ tier, updatedAt: new Date() }).where(eq(userProfiles.userId, user.id));
-    await this.forget(user.id);
+    const userId = await this.users.setTier(this.email(email), tier, this.clock.now());
+    if (!userId) throw notFound(`No user with email ${email}.`);
+    await this.forget(userId);
   }
 
   /** Tier and limit of an active user, cached briefly; null when the user is gone or disabled. */
   async principal(userId: string): Promise<Principal | null> {
     const cached = await this.cache.get<Principal | false>(principalKey(userId));
     if (cached !== null) return cached || null;
-    const [row] = await this.db.select({
-      tier: userProfiles.tier, limit: userProfiles.dailyRequestLimit, isAdmin: users.isAdmin,
-    }).from(users)
-      .innerJoin(userProfiles, eq(userProfiles.userId, users.id))
-      .where(and(eq(users.id, userId), eq(users.isActive, true))).limit(1);
+    const row = await this.users.principal(userId);
     const principal: Principal | null = row
-      ? { userId, tier: row.tier as Tier, dailyLimit: row.limit ?? this.config.rateLimits[row.tier as Tier], isAdmin: row.isAdmin }
+      ? { userId, tier: row.tier, dailyLimit: row.dailyLimit ?? this.limits[row.tier], isAdmin: row.isAdmin }
       : null;
     await this.cache.set(principalKey(userId), principal ?? false, PRINCIPAL_TTL_SECONDS);
     return principal;
@@ -214,9 +180,8 @@ export class AccountService {
     const hash = sha256(apiKey);
     const cached = await this.cache.get<string | false>(apiKeyKey(hash));
     if (cached !== null) return cached || null;
-    const [row] = await this.db.select({ userId: userProfiles.userId }).from(userProfiles).where(eq(userProfiles.apiKeyHash, hash)).limit(1);
-    await this.cache.set(apiKeyKey(hash), row?.userId ?? false, PRINCIPAL_TTL_SECONDS);
-    return row?.userId ?? null;
+    const userId = await this.users.userIdForApiKeyHash(hash);
+    await this.cache.set(apiKeyKey(hash), userId ?? false, PRINCIPAL_TTL_SECONDS);
+    return userId;
   }
 }
-

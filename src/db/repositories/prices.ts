@@ -2,28 +2,45 @@
 // so fetching twice stores nothing twice. Bulk loads go through COPY (PostgreSQL's and PGlite's).
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { and, asc, desc, eq, gte, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lt, lte, sql } from 'drizzle-orm';
 import { from as copyFrom } from 'pg-copy-streams';
+import type { Bar, BarInterval } from '../../domain/market/bar.ts';
+import type { SourcedBar } from '../../domain/market/quote.ts';
+import { isRealSource, mixing, type PriceSource } from '../../domain/market/source.ts';
 import type { Database, Db } from '../client.ts';
-import { stockPrices, stocks } from '../schema/index.ts';
-import type { Bar, BarInterval, ProviderName } from '../../providers/market/port.ts';
+import { stockPrices } from '../schema/index.ts';
+import { StockRepository, type SqlRunner } from './stocks.ts';
 
 export interface BarRow {
   symbol: string;
   interval: BarInterval;
   bar: Bar;
-  source: ProviderName;
+  source: PriceSource;
 }
 
 export interface WriteResult {
   stored: number;
-  /** Bars refused, with why (a series of real prices never takes simulated ones). */
+  /** Bars refused, with why (a symbol with real prices never takes simulated ones). */
   skipped: number;
   reason?: string;
 }
 
-/** Simulated prices are placeholders: real ones replace them, and never the other way round. */
-const isReal = (source: string) => source !== 'simulated';
+/** What a bulk load did, from the database's own answer. */
+export interface LoadResult {
+  /** Bars that were not stored before. */
+  inserted: number;
+  /** Bars that were stored with other values (a split adjustment, a corrected print). */
+  updated: number;
+  /** Bars stored already with exactly these values. */
+  unchanged: number;
+  /** Rows refused (simulated bars for a real series). */
+  skipped: number;
+  reason?: string;
+  /** Every symbol the load brought. */
+  symbols: string[];
+}
+
+export type PriceRow = typeof stockPrices.$inferSelect;
 
 const COLUMNS = 'symbol, interval, timestamp, open, high, low, close, adjusted_close, volume, source';
 
@@ -33,9 +50,21 @@ function copyLine(row: BarRow): string {
   return `${row.symbol}\t${row.interval}\t${bar.timestamp.toISOString()}\t${bar.open}\t${bar.high}\t${bar.low}\t${bar.close}\t${bar.adjustedClose ?? '\\N'}\t${Math.round(bar.volume)}\t${row.source}\n`;
 }
 
+/** A stored row as the domain reads it: numbers, not numeric strings. */
+function toBar(row: PriceRow): SourcedBar {
+  return {
+    timestamp: row.timestamp,
+    open: Number(row.open), high: Number(row.high), low: Number(row.low), close: Number(row.close),
+    adjustedClose: row.adjustedClose === null ? null : Number(row.adjustedClose),
+    volume: row.volume,
+    source: row.source,
+  };
+}
+
 interface CopySession {
-  /** Runs a statement; answers the rows it touched. */
-  exec(text: string, params?: unknown[]): Promise<number>;
+  exec: SqlRunner;
+  /** Runs a statement and answers its rows. */
+  rows<T>(text: string, params?: unknown[]): Promise<T[]>;
   /** Feeds COPY text-format chunks to a `copy ... from stdin` statement. */
   copy(statement: string, chunks: AsyncIterable<string>): Promise<void>;
 }
@@ -63,33 +92,39 @@ class LoadTally {
   }
 }
 
-export class PriceStore {
+export class PriceRepository {
   private readonly db: Db;
 
   constructor(private readonly database: Database) {
     this.db = database.db;
   }
 
-  /** The source of a stored series, or null when it has no bars. */
-  async seriesSource(symbol: string, interval: BarInterval): Promise<string | null> {
-    const [row] = await this.db.select({ source: stockPrices.source }).from(stockPrices)
+  /**
+   * The source of a symbol's stored prices, or null when it has none. A symbol's series never mix
+   * simulated and real prices, so the newest bar of each interval tells (two index lookups).
+   */
+  async symbolSource(symbol: string, db: Db = this.db): Promise<string | null> {
+    const newest = (interval: BarInterval) => db.select({ source: stockPrices.source }).from(stockPrices)
       .where(and(eq(stockPrices.symbol, symbol), eq(stockPrices.interval, interval)))
       .orderBy(desc(stockPrices.timestamp)).limit(1);
-    return row?.source ?? null;
+    const [[daily], [minute]] = await Promise.all([newest('1d'), newest('1m')]);
+    const sources = [daily?.source, minute?.source].filter((source): source is string => source !== undefined);
+    return sources.find(isRealSource) ?? sources[0] ?? null;
   }
 
   /**
-   * Upserts a series' bars from one source. `merge` widens an existing bar (high/low) and moves its
-   * close: for bars built from successive quotes within one minute; `replace` overwrites (history).
+   * Upserts a series' bars from one source. `merge` builds a bar from successive quotes: the first
+   * open stays, high and low widen, the last close wins and volumes add up; `replace` overwrites
+   * (history). A series never mixes simulated and real prices (domain/market/source.ts).
    */
-  async upsertBars(symbol: string, interval: BarInterval, bars: readonly Bar[], source: ProviderName, mode: 'replace' | 'merge' = 'replace'): Promise<WriteResult> {
+  async upsertBars(symbol: string, interval: BarInterval, bars: readonly Bar[], source: PriceSource, mode: 'replace' | 'merge' = 'replace'): Promise<WriteResult> {
     if (bars.length === 0) return { stored: 0, skipped: 0 };
     return this.db.transaction(async (tx) => {
-      const existing = await new PriceStore({ ...this.database, db: tx as unknown as Db }).seriesSource(symbol, interval);
-      if (existing !== null && isReal(existing) !== isReal(source)) {
-        if (!isReal(source)) return { stored: 0, skipped: bars.length, reason: `${symbol} ${interval} holds ${existing} prices; simulated bars are not mixed in` };
-        // Real prices arrive for a series that held simulated ones: the placeholders go.
-        await tx.delete(stockPrices).where(and(eq(stockPrices.symbol, symbol), eq(stockPrices.interval, interval)));
+      const decision = mixing(await this.symbolSource(symbol, tx), source);
+      if (decision === 'refuse') return { stored: 0, skipped: bars.length, reason: `${symbol} holds real prices; simulated bars are not mixed in` };
+      if (decision === 'replace_series') {
+        // Real prices arrive for a symbol that held simulated ones: the placeholders go, every interval.
+        await tx.delete(stockPrices).where(eq(stockPrices.symbol, symbol));
       }
       const values = bars.map((bar) => ({
         symbol, interval, source,
@@ -103,7 +138,7 @@ export class PriceStore {
           high: sql`greatest(${stockPrices.high}, excluded.high)`,
           low: sql`least(${stockPrices.low}, excluded.low)`,
           close: sql`excluded.close`,
-          volume: sql`greatest(${stockPrices.volume}, excluded.volume)`,
+          volume: sql`${stockPrices.volume} + excluded.volume`,
           source: sql`excluded.source`,
         }
         : {
@@ -120,25 +155,26 @@ export class PriceStore {
   }
 
   /** Bars of a series within [from, to], oldest first. */
-  async bars(symbol: string, interval: BarInterval, from: Date, to: Date, limit = 100_000) {
-    return this.db.select().from(stockPrices)
+  async bars(symbol: string, interval: BarInterval, from: Date, to: Date, limit = 100_000): Promise<SourcedBar[]> {
+    const rows = await this.db.select().from(stockPrices)
       .where(and(eq(stockPrices.symbol, symbol), eq(stockPrices.interval, interval), gte(stockPrices.timestamp, from), lte(stockPrices.timestamp, to)))
       .orderBy(asc(stockPrices.timestamp)).limit(limit);
+    return rows.map(toBar);
   }
 
   /** The newest `count` bars of a series, oldest first. */
-  async latestBars(symbol: string, interval: BarInterval, count: number) {
+  async latestBars(symbol: string, interval: BarInterval, count: number): Promise<SourcedBar[]> {
     const rows = await this.db.select().from(stockPrices)
       .where(and(eq(stockPrices.symbol, symbol), eq(stockPrices.interval, interval)))
       .orderBy(desc(stockPrices.timestamp)).limit(count);
-    return rows.reverse();
+    return rows.reverse().map(toBar);
   }
 
-  /** Highest high and lowest low of the daily bars since `since`. */
-  async range(symbol: string, since: Date): Promise<{ high: number | null; low: number | null }> {
+  /** Highest high and lowest low of the daily bars within [from, to]. */
+  async range(symbol: string, from: Date, to: Date): Promise<{ high: number | null; low: number | null }> {
     const [row] = await this.db.select({ high: sql<string | null>`max(${stockPrices.high})`, low: sql<string | null>`min(${stockPrices.low})` })
       .from(stockPrices)
-      .where(and(eq(stockPrices.symbol, symbol), eq(stockPrices.interval, '1d'), gte(stockPrices.timestamp, since)));
+      .where(and(eq(stockPrices.symbol, symbol), eq(stockPrices.interval, '1d'), gte(stockPrices.timestamp, from), lte(stockPrices.timestamp, to)));
     return { high: row?.high == null ? null : Number(row.high), low: row?.low == null ? null : Number(row.low) };
   }
 
@@ -146,9 +182,9 @@ export class PriceStore {
    * Loads many bars at once. A fresh load COPYs straight into stock_prices (as fast as `psql \copy`);
    * when a bar is already stored (unique violation) that attempt is rolled back and the rows are
    * read again through a staging table merged by one upsert. `read` may therefore be called twice.
-   * Stocks the rows name are created when missing; real prices replace simulated ones.
+   * Symbols the rows name get a stock row when missing; real prices replace simulated ones.
    */
-  async bulkLoad(read: () => AsyncIterable<BarRow[]>): Promise<WriteResult> {
+  async bulkLoad(read: () => AsyncIterable<BarRow[]>): Promise<LoadResult> {
     return this.withCopySession(async (session) => {
       // The symbol foreign key is checked at commit, after the stocks it needs are created.
       await session.exec('set constraints stock_prices_symbol_stocks_symbol_fk deferred');
@@ -158,7 +194,7 @@ export class PriceStore {
         await session.copy(`copy stock_prices (${COLUMNS}) from stdin`, direct.lines(read()));
         if (direct.simulated > 0) throw new MergeNeeded();
         await this.finishLoad(session, direct.symbols);
-        return { stored: direct.rows, skipped: 0 };
+        return { inserted: direct.rows, updated: 0, unchanged: 0, skipped: 0, symbols: [...direct.symbols] };
       } catch (error) {
         if (!(error instanceof MergeNeeded) && (error as { code?: string }).code !== '23505') throw error;
         await session.exec('rollback to savepoint direct_load');
@@ -168,33 +204,46 @@ export class PriceStore {
   }
 
   /** The second way in: COPY into a staging table, then one upsert that keeps the last row of a key. */
-  private async mergeLoad(session: CopySession, read: () => AsyncIterable<BarRow[]>): Promise<WriteResult> {
+  private async mergeLoad(session: CopySession, read: () => AsyncIterable<BarRow[]>): Promise<LoadResult> {
     const staging = 'stock_prices_staging';
     await session.exec(`create temp table if not exists ${staging} (symbol varchar(16), interval varchar(3), timestamp timestamptz, open numeric(18,6), high numeric(18,6), low numeric(18,6), close numeric(18,6), adjusted_close numeric(18,6), volume bigint, source varchar(16)) on commit drop`);
     const tally = new LoadTally();
     await session.copy(`copy ${staging} (${COLUMNS}) from stdin`, tally.lines(read()));
-    // Simulated rows never land in a series that holds real prices.
+    // Simulated rows never land beside a symbol's real prices.
     const refused = await session.exec(`delete from ${staging} s where s.source = 'simulated' and exists (
-      select 1 from stock_prices p where p.symbol = s.symbol and p.interval = s.interval and p.source <> 'simulated')`);
-    // Counts each distinct bar once, inserted or updated (a key repeated in the load is one bar).
-    const written = await session.exec(`insert into stock_prices (${COLUMNS})
-      select distinct on (symbol, interval, timestamp) ${COLUMNS} from (select *, row_number() over () as n from ${staging}) staged
-      order by symbol, interval, timestamp, n desc
-      on conflict (symbol, interval, timestamp) do update set open = excluded.open, high = excluded.high, low = excluded.low,
-        close = excluded.close, adjusted_close = excluded.adjusted_close, volume = excluded.volume, source = excluded.source`);
+      select 1 from stock_prices p where p.symbol = s.symbol and p.source <> 'simulated')`);
+    // One bar per key (the last row of a key repeated in the load wins); a stored bar with the same
+    // values is left alone, so the database's answer tells new, changed and unchanged bars apart.
+    const [counts] = await session.rows<{ inserted: number; updated: number; total: number }>(`with staged as (
+        select distinct on (symbol, interval, timestamp) ${COLUMNS} from (select *, row_number() over () as n from ${staging}) numbered
+        order by symbol, interval, timestamp, n desc),
+      written as (
+        insert into stock_prices (${COLUMNS}) select ${COLUMNS} from staged
+        on conflict (symbol, interval, timestamp) do update set open = excluded.open, high = excluded.high, low = excluded.low,
+          close = excluded.close, adjusted_close = excluded.adjusted_close, volume = excluded.volume, source = excluded.source
+        where (stock_prices.open, stock_prices.high, stock_prices.low, stock_prices.close, stock_prices.adjusted_close, stock_prices.volume, stock_prices.source)
+          is distinct from (excluded.open, excluded.high, excluded.low, excluded.close, excluded.adjusted_close, excluded.volume, excluded.source)
+        returning (xmax = 0) as inserted)
+      select (select count(*) from written where inserted)::int as inserted,
+             (select count(*) from written where not inserted)::int as updated,
+             (select count(*) from staged)::int as total`);
     await this.finishLoad(session, tally.symbols);
-    return refused > 0
-      ? { stored: written, skipped: refused, reason: 'simulated bars are not mixed into real series' }
-      : { stored: written, skipped: 0 };
+    const inserted = counts?.inserted ?? 0;
+    const updated = counts?.updated ?? 0;
+    return {
+      inserted, updated, unchanged: (counts?.total ?? 0) - inserted - updated, skipped: refused,
+      ...(refused > 0 ? { reason: 'simulated bars are not mixed into real series' } : {}),
+      symbols: [...tally.symbols],
+    };
   }
 
-  /** Creates the stocks a load named and drops simulated placeholders from series that now hold real prices. */
+  /** Creates the stocks a load named and drops simulated placeholders of symbols that now hold real prices. */
   private async finishLoad(session: CopySession, symbols: Set<string>): Promise<void> {
     if (symbols.size === 0) return;
     const list = [...symbols];
-    await session.exec('insert into stocks (symbol, name) select s, s from unnest($1::text[]) as s on conflict (symbol) do nothing', [list]);
+    await StockRepository.createMissing(session.exec, list);
     await session.exec(`delete from stock_prices p where p.symbol = any($1::text[]) and p.source = 'simulated'
-      and exists (select 1 from stock_prices q where q.symbol = p.symbol and q.interval = p.interval and q.source <> 'simulated')`, [list]);
+      and exists (select 1 from stock_prices q where q.symbol = p.symbol and q.source <> 'simulated')`, [list]);
     await session.exec('set constraints stock_prices_symbol_stocks_symbol_fk immediate');
   }
 
@@ -209,6 +258,7 @@ export class PriceStore {
         await client.query('set local statement_timeout = 0');
         const result = await work({
           exec: async (text, params) => (await client.query(text, params)).rowCount ?? 0,
+          rows: async <R>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as R[],
           // One COPY stream for the whole load: parsing here overlaps the server's ingest.
           copy: (statement, chunks) => pipeline(Readable.from(chunks), client.query(copyFrom(statement))),
         });
@@ -223,6 +273,7 @@ export class PriceStore {
     }
     return driver.client.transaction(async (tx) => work({
       exec: async (text, params) => (await tx.query(text, params)).affectedRows ?? 0,
+      rows: async <R>(text: string, params?: unknown[]) => (await tx.query<R>(text, params)).rows,
       // PGlite reads COPY input from a blob: send it in pieces of a few megabytes.
       copy: async (statement, chunks) => {
         const fromBlob = statement.replace('from stdin', "from '/dev/blob'");
@@ -244,25 +295,38 @@ export class PriceStore {
     }));
   }
 
-  /** Upserts the profile fields a provider knows, keeping what it does not. */
-  async ensureStock(stock: { symbol: string; name: string; sector?: string | null; industry?: string | null; marketCap?: number | null; exchange?: string | null; currency?: string; isActive?: boolean }) {
-    const marketCap = stock.marketCap == null ? null : String(Math.round(stock.marketCap));
-    await this.db.insert(stocks).values({
-      symbol: stock.symbol, name: stock.name, sector: stock.sector ?? null, industry: stock.industry ?? null,
-      marketCap, exchange: stock.exchange ?? null, currency: stock.currency ?? 'USD',
-      // Only a new row takes it: whether a known stock is active is not a profile fact.
-      isActive: stock.isActive ?? true,
-    }).onConflictDoUpdate({
-      target: stocks.symbol,
-      set: {
-        name: sql`case when excluded.name <> excluded.symbol then excluded.name else ${stocks.name} end`,
-        sector: sql`coalesce(excluded.sector, ${stocks.sector})`,
-        industry: sql`coalesce(excluded.industry, ${stocks.industry})`,
-        marketCap: sql`coalesce(excluded.market_cap, ${stocks.marketCap})`,
-        exchange: sql`coalesce(excluded.exchange, ${stocks.exchange})`,
-        currency: sql`excluded.currency`,
-        updatedAt: sql`now()`,
-      },
-    });
+  /**
+   * Retires one interval's bars older than `cutoff`: `keep` receives them chunk by chunk (the archive)
+   * and must have made them durable when it resolves; then exactly those rows are deleted. One
+   * REPEATABLE READ transaction, so the delete sees the rows `keep` saw (rows committed meanwhile are
+   * not touched; a row changed meanwhile fails the run rather than being lost). Answers how many went.
+   */
+  async retire(interval: BarInterval, cutoff: Date, keep: ((chunks: AsyncIterable<PriceRow[]>) => Promise<void>) | null, chunkSize = 10_000): Promise<number> {
+    const older = and(eq(stockPrices.interval, interval), lt(stockPrices.timestamp, cutoff));
+    return this.db.transaction(async (tx) => {
+      // A first run over a large backlog may take longer than the pool's statement timeout.
+      await tx.execute(sql`set local statement_timeout = 0`);
+      const [first] = await tx.select({ id: stockPrices.id }).from(stockPrices).where(older).limit(1);
+      if (!first) return 0;
+      const chunkEnds: number[] = [];
+      async function* chunks(): AsyncGenerator<PriceRow[]> {
+        for (;;) {
+          const rows = await tx.select().from(stockPrices).where(and(older, gt(stockPrices.id, chunkEnds.at(-1) ?? 0))).orderBy(asc(stockPrices.id)).limit(chunkSize);
+          if (rows.length === 0) return;
+          chunkEnds.push(rows.at(-1)!.id);
+          yield rows;
+        }
+      }
+      if (keep) await keep(chunks());
+      else chunkEnds.push(Number.MAX_SAFE_INTEGER);
+      let deleted = 0;
+      let after = 0;
+      for (const end of chunkEnds) {
+        const gone = await tx.delete(stockPrices).where(and(older, gt(stockPrices.id, after), lte(stockPrices.id, end))).returning({ id: stockPrices.id });
+        deleted += gone.length;
+        after = end;
+      }
+      return deleted;
+    }, { isolationLevel: 'repeatable read' });
   }
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import type { NotificationPreferences } from '../../domain/auth/preferences.ts';
 import { createdAt, instant, updatedAt } from './columns.ts';
 
 export const users = pgTable('users', {
@@ -16,13 +17,6 @@ export const users = pgTable('users', {
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [uniqueIndex('users_email_key').on(t.email)]);
-
-export interface NotificationPreferences {
-  emailAlerts: boolean;
-  priceAlerts: boolean;
-  newsDigest: boolean;
-  predictionUpdates: boolean;
-}
 
 export const userProfiles = pgTable('user_profiles', {
   userId: uuid('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),

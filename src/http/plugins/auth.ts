@@ -1,10 +1,10 @@
 // Who is calling, and may they: Bearer JWT or X-API-Key, then the daily quota of their tier
 // (or of their IP when anonymous). Runs before the body is read, so a spent quota costs little.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../../config.ts';
-import { ApiError, tooManyRequests, unauthorized } from '../../errors.ts';
+import { RateLimited, Unauthenticated, unauthenticated } from '../../domain/errors.ts';
+import type { Clock } from '../../domain/time.ts';
 import type { AccountService, Principal } from '../../services/accounts.ts';
-import type { Quota, RateLimiter } from '../../services/rate-limits.ts';
+import type { DailyQuotas, Quota } from '../../services/quotas.ts';
 import type { TokenService } from '../../services/tokens.ts';
 
 export interface Caller extends Principal {
@@ -32,10 +32,12 @@ declare module 'fastify' {
 }
 
 export interface AuthDeps {
-  config: Config;
   accounts: AccountService;
   tokens: TokenService;
-  rateLimiter: RateLimiter;
+  quotas: DailyQuotas;
+  /** Requests per IP per UTC day without credentials. */
+  anonymousDailyLimit: number;
+  clock: Clock;
 }
 
 const NO_CREDENTIALS = 'Authentication credentials were not provided.';
@@ -46,17 +48,17 @@ async function identify(request: FastifyRequest, deps: Pick<AuthDeps, 'accounts'
   if (authorization) {
     const [scheme, token, extra] = authorization.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token || extra !== undefined) {
-      throw unauthorized('Authorization header must be "Bearer <token>".', { authorization: ['Invalid Authorization header.'] });
+      throw unauthenticated('Authorization header must be "Bearer <token>".', { authorization: ['Invalid Authorization header.'] });
     }
     const claims = await deps.tokens.authenticate(token);
     const principal = await deps.accounts.principal(claims.sub);
-    if (!principal) throw unauthorized('User not found or inactive.', { token: ['User not found or inactive.'] });
+    if (!principal) throw unauthenticated('User not found or inactive.', { token: ['User not found or inactive.'] });
     return { ...principal, sessionId: claims.sid, via: 'jwt' };
   }
   if (typeof apiKey === 'string' && apiKey !== '') {
     const userId = await deps.accounts.userIdForApiKey(apiKey);
     const principal = userId ? await deps.accounts.principal(userId) : null;
-    if (!principal) throw unauthorized('Invalid API key.', { apiKey: ['Invalid API key.'] });
+    if (!principal) throw unauthenticated('Invalid API key.', { apiKey: ['Invalid API key.'] });
     return { ...principal, sessionId: null, via: 'api_key' };
   }
   return null;
@@ -88,17 +90,17 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   app.decorateRequest('quota', null);
   async function admit(request: FastifyRequest, reply: FastifyReply, mode: 'required' | 'optional' | 'none', limited: boolean): Promise<void> {
     request.caller = mode === 'none' ? null : await identify(request, deps);
-    if (mode === 'required' && !request.caller) throw unauthorized(NO_CREDENTIALS);
+    if (mode === 'required' && !request.caller) throw unauthenticated(NO_CREDENTIALS);
     if (!limited) return;
     const quota = request.caller
-      ? await deps.rateLimiter.consume(`user:${request.caller.userId}`, request.caller.dailyLimit)
-      : await deps.rateLimiter.consume(`ip:${ipBucket(request.ip)}`, deps.config.rateLimits.anonymous);
+      ? await deps.quotas.consume(`user:${request.caller.userId}`, request.caller.dailyLimit)
+      : await deps.quotas.consume(`ip:${ipBucket(request.ip)}`, deps.anonymousDailyLimit);
     request.quota = quota;
     quotaHeaders(reply, quota);
     if (!quota.allowed) {
-      const retryAfter = Math.max(1, Math.ceil((quota.resetsAt.getTime() - Date.now()) / 1000));
+      const retryAfter = Math.max(1, Math.ceil((quota.resetsAt.getTime() - deps.clock.now().getTime()) / 1000));
       const who = request.caller ? `your ${request.caller.tier} tier` : 'anonymous requests';
-      throw tooManyRequests(`Daily request limit of ${quota.limit} for ${who} reached; it resets at ${quota.resetsAt.toISOString()}.`, { 'Retry-After': String(retryAfter) });
+      throw new RateLimited(`Daily request limit of ${quota.limit} for ${who} reached; it resets at ${quota.resetsAt.toISOString()}.`, retryAfter);
     }
   }
 
@@ -117,13 +119,13 @@ export async function callerIfValid(request: FastifyRequest, deps: Pick<AuthDeps
   try {
     return await identify(request, deps);
   } catch (error) {
-    if (error instanceof ApiError && error.statusCode === 401) return null;
+    if (error instanceof Unauthenticated) return null;
     throw error;
   }
 }
 
 /** The caller of a route declared with `auth: 'required'`. */
 export function callerOf(request: FastifyRequest): Caller {
-  if (!request.caller) throw unauthorized(NO_CREDENTIALS);
+  if (!request.caller) throw unauthenticated(NO_CREDENTIALS);
   return request.caller;
 }

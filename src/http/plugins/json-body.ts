@@ -2,7 +2,7 @@
 // "no body" (so `POST /logout` with a JSON content type and nothing in it works), and
 // snake_case keys accepted as camelCase ("full_name" → "fullName"), as the seed's clients may send either.
 import type { FastifyInstance } from 'fastify';
-import { badRequest } from '../../errors.ts';
+import { invalid } from '../../domain/errors.ts';
 
 const MAX_DEPTH = 32;
 
@@ -42,7 +42,7 @@ export function registerJsonBody(app: FastifyInstance): void {
       if (error) return done(error, undefined);
       const value = camelizeKeys(parsed);
       const field = nulPath(value);
-      if (field) return done(badRequest('Text may not contain NUL characters.', { [field]: ['NUL characters are not allowed.'] }), undefined);
+      if (field) return done(invalid('Text may not contain NUL characters.', { [field]: ['NUL characters are not allowed.'] }), undefined);
       done(null, value);
     });
   });

@@ -2,10 +2,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { TIERS, type Tier } from '../../config.ts';
-import { badRequest, unauthorized } from '../../errors.ts';
+import { TIERS, type Tier } from '../../domain/auth/tier.ts';
+import { invalid, InvalidInput, unauthenticated } from '../../domain/errors.ts';
 import type { AccountService, UserWithProfile } from '../../services/accounts.ts';
-import type { RateLimiter } from '../../services/rate-limits.ts';
+import type { LoginThrottle } from '../../services/login-throttle.ts';
+import type { DailyQuotas } from '../../services/quotas.ts';
 import type { ClientInfo, TokenService } from '../../services/tokens.ts';
 import { Envelope, ListEnvelope, Nullable, OneOf, ok, okList, responses } from '../envelope.ts';
 import { PageQuery, pageOf, paginationOf } from '../pagination.ts';
@@ -14,7 +15,8 @@ import { callerIfValid, callerOf } from '../plugins/auth.ts';
 export interface AuthRouteDeps {
   accounts: AccountService;
   tokens: TokenService;
-  rateLimiter: RateLimiter;
+  quotas: DailyQuotas;
+  loginThrottle: LoginThrottle;
 }
 
 const DateTime = Type.String({ format: 'date-time' });
@@ -107,13 +109,13 @@ function client(request: FastifyRequest): ClientInfo {
 
 export function authRoutes(root: FastifyInstance, deps: AuthRouteDeps): void {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
-  const { accounts, tokens, rateLimiter } = deps;
+  const { accounts, tokens, quotas, loginThrottle } = deps;
 
   async function profileOf(request: FastifyRequest) {
     const { userId, dailyLimit } = callerOf(request);
     const user = await accounts.get(userId);
     // The count this request already made; peeking would cost another cache round trip.
-    const quota = request.quota ?? await rateLimiter.peek(`user:${userId}`, dailyLimit);
+    const quota = request.quota ?? await quotas.peek(`user:${userId}`, dailyLimit);
     return {
       ...publicUser(user),
       updatedAt: user.updatedAt,
@@ -130,10 +132,13 @@ export function authRoutes(root: FastifyInstance, deps: AuthRouteDeps): void {
     };
   }
 
+  // Register, login and refresh are not metered by the daily quota (junk traffic from a shared
+  // address must not lock its people out for a day): a brute-force throttle of their own guards them.
   app.post('/api/auth/register/', {
-    config: { auth: 'none' },
+    config: { auth: 'none', rateLimit: false },
     schema: { tags: ['auth'], summary: 'Create an account', body: RegisterBody, response: responses(Envelope(Registered), [], 201) },
   }, async (request, reply) => {
+    await loginThrottle.attempt(request.ip);
     const body = request.body as Static<typeof RegisterBody>;
     const { user, apiKey } = await accounts.createUser({
       email: body.email, password: body.password, fullName: body.fullName ?? body.name, ip: request.ip,
@@ -143,18 +148,30 @@ export function authRoutes(root: FastifyInstance, deps: AuthRouteDeps): void {
   });
 
   app.post('/api/auth/login/', {
-    config: { auth: 'none' },
+    config: { auth: 'none', rateLimit: false },
     schema: { tags: ['auth'], summary: 'Log in with email and password', body: LoginBody, response: responses(Envelope(Session)) },
   }, async (request) => {
-    const user = await accounts.authenticate(request.body.email, request.body.password, request.ip);
+    const account = request.body.email.trim().toLowerCase();
+    await loginThrottle.attempt(request.ip);
+    await loginThrottle.checkAccount(account);
+    let user: UserWithProfile;
+    try {
+      user = await accounts.authenticate(request.body.email, request.body.password, request.ip);
+    } catch (error) {
+      if (error instanceof InvalidInput) await loginThrottle.failedLogin(account);
+      throw error;
+    }
     const pair = await tokens.startSession(user.id, client(request));
     return ok({ ...pair, user: publicUser(user) }, 'Login successful');
   });
 
   app.post('/api/token/refresh/', {
-    config: { auth: 'none' },
+    config: { auth: 'none', rateLimit: false },
     schema: { tags: ['auth'], summary: 'Trade a refresh token for a new pair (the old one is spent)', body: RefreshBody, response: responses(Envelope(Tokens), [401]) },
-  }, async (request) => ok(await tokens.rotate(request.body.refresh, client(request)), 'Token refreshed'));
+  }, async (request) => {
+    await loginThrottle.attempt(request.ip);
+    return ok(await tokens.rotate(request.body.refresh, client(request)), 'Token refreshed');
+  });
 
   app.post('/api/auth/logout/', {
     // Identified below: an expired access token beside a valid refresh token must still log out;
@@ -167,9 +184,9 @@ export function authRoutes(root: FastifyInstance, deps: AuthRouteDeps): void {
   }, async (request) => {
     const refresh = (request.body as Static<typeof LogoutBody> | undefined)?.refresh;
     const caller = await callerIfValid(request, deps);
-    if (!caller && !refresh) throw unauthorized('Authentication credentials were not provided.');
+    if (!caller && !refresh) throw unauthenticated('Authentication credentials were not provided.');
     if (caller?.via === 'api_key' && !refresh) {
-      throw badRequest('An API key has no session to log out of; send {"refresh": ...} or regenerate the key.', { refresh: ['This field is required with an API key.'] });
+      throw invalid('An API key has no session to log out of; send {"refresh": ...} or regenerate the key.', { refresh: ['This field is required with an API key.'] });
     }
     // Whose refresh token it is is settled before anything is revoked.
     let refreshSession: { userId: string; sessionId: string } | null = null;
@@ -180,7 +197,7 @@ export function authRoutes(root: FastifyInstance, deps: AuthRouteDeps): void {
       refreshError = error;
     }
     if (caller && refreshSession && refreshSession.userId !== caller.userId) {
-      throw badRequest('That refresh token belongs to another user.', { refresh: ['Not your token.'] });
+      throw invalid('That refresh token belongs to another user.', { refresh: ['Not your token.'] });
     }
     // A bad refresh token beside a valid access token still ends the access token's session.
     if (caller?.sessionId) await tokens.endSession(caller.userId, caller.sessionId);
@@ -221,7 +238,7 @@ export function authRoutes(root: FastifyInstance, deps: AuthRouteDeps): void {
     schema: { tags: ['auth'], summary: 'Your open sessions (logins), most recently used first', security: [{ bearer: [] }, { apiKey: [] }], querystring: PageQuery, response: responses(ListEnvelope(SessionSummary), [401]) },
   }, async (request) => {
     const caller = callerOf(request);
-    const all = await tokens.sessions(caller.userId, caller.sessionId);
+    const all = await tokens.openSessions(caller.userId, caller.sessionId);
     // A user has a handful of sessions: paging them in memory is simpler than in SQL.
     const page = pageOf(request.query);
     return okList(all.slice(page.offset, page.offset + page.pageSize), paginationOf(request, page, all.length));

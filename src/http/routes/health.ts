@@ -2,7 +2,7 @@
 // code) and people (the details). Exempt from quotas: a balancer polls it all day.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../../errors.ts';
+import { Unavailable } from '../../domain/errors.ts';
 import { Envelope, Nullable, OneOf, ok, responses } from '../envelope.ts';
 
 export interface HealthDeps {
@@ -76,7 +76,7 @@ export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
     const [database, redis] = await checks();
     const down = [database.status === 'down' && `database: ${database.error}`, redis.status === 'down' && `redis: ${redis.error}`].filter(Boolean) as string[];
     if (down.length > 0) {
-      throw new ApiError(503, 'Service unavailable: a dependency is down.', Object.fromEntries(down.map((line) => [line.split(':')[0]!, [line]])));
+      throw new Unavailable('Service unavailable: a dependency is down.', 5, { fields: Object.fromEntries(down.map((line) => [line.split(':')[0]!, [line]])) });
     }
     return ok({
       status: 'ok' as const,

@@ -3,7 +3,9 @@
 // process never mixes sources.
 import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
-import type { MarketDataProvider, UniverseEntry } from './port.ts';
+import type { UniverseEntry } from '../../domain/market/universe.ts';
+import type { Clock } from '../../domain/time.ts';
+import type { MarketDataProvider } from './port.ts';
 import { createSimulatedProvider } from './simulated.ts';
 import universe from './universe.json' with { type: 'json' };
 import { createYahooProvider } from './yahoo.ts';
@@ -18,8 +20,8 @@ export const UNIVERSE: readonly UniverseEntry[] = universe;
 
 const PROBE_TIMEOUT_MS = 4_000;
 
-export async function chooseProvider(config: Config, log: Logger): Promise<ProviderChoice> {
-  const simulated = () => createSimulatedProvider({ seed: config.simulationSeed, universe: UNIVERSE });
+export async function chooseProvider(config: Config, log: Logger, clock: Clock): Promise<ProviderChoice> {
+  const simulated = () => createSimulatedProvider({ seed: config.simulationSeed, universe: UNIVERSE, clock });
   const yahoo = () => createYahooProvider({ timeoutMs: 10_000, retries: 2, logger: log });
   switch (config.marketDataProvider) {
     case 'simulated': return { provider: simulated(), reason: 'simulated (MARKET_DATA_PROVIDER=simulated)' };

@@ -17,22 +17,17 @@ import {
   SIMULATION_MODEL,
   type MarketSimulator,
   type SimulatedBar,
-} from '../../domain/simulation/market-simulator.ts';
-import type {
-  Bar,
-  CompanyProfile,
-  HistoryRequest,
-  MarketDataProvider,
-  Quote,
-  SymbolMatch,
-  UniverseEntry,
-} from './port.ts';
-import { DAY_MS, MINUTE_MS } from '../../domain/time.ts';
+} from '../../domain/simulation/index.ts';
+import type { Bar } from '../../domain/market/bar.ts';
+import type { Quote } from '../../domain/market/quote.ts';
+import type { UniverseEntry } from '../../domain/market/universe.ts';
+import { DAY_MS, isoDate, MINUTE_MS, systemClock, type Clock } from '../../domain/time.ts';
+import type { CompanyProfile, HistoryRequest, MarketDataProvider, SymbolMatch } from './port.ts';
 
 
 export interface SimulatedProviderOptions {
   seed: number;
-  now?: () => Date;
+  clock?: Clock;
   /** Listed companies: names and sectors for profiles, and what search finds. */
   universe?: ReadonlyArray<UniverseEntry>;
 }
@@ -62,10 +57,6 @@ function inSimulatedYears(at: Date): boolean {
 function lastClosedDate(at: Date): string | null {
   if (nyYear(at) > SIMULATION_MODEL.lastYear) return LAST_DATE;
   return inSimulatedYears(at) ? (lastSessionClosedBy(at)?.date ?? null) : null;
-}
-
-function utcDate(at: Date): string {
-  return at.toISOString().slice(0, 10);
 }
 
 function clampDate(date: string): string {
@@ -106,8 +97,12 @@ function marketAt(at: Date): MarketAt {
 }
 
 export function createSimulatedProvider(options: SimulatedProviderOptions): MarketDataProvider {
-  const simulator: MarketSimulator = createMarketSimulator(options.seed);
-  const now = options.now ?? (() => new Date());
+  // Universe companies start near their real (approximate) prices and share counts.
+  const references = new Map((options.universe ?? []).flatMap((entry) =>
+    entry.referencePrice && entry.sharesOutstanding ? [[entry.symbol, { price: entry.referencePrice, sharesOutstanding: entry.sharesOutstanding }] as const] : []));
+  const simulator: MarketSimulator = createMarketSimulator(options.seed, { references });
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
   const universe = options.universe ?? [];
   const listed = new Map(universe.map((entry) => [entry.symbol, entry]));
 
@@ -170,8 +165,8 @@ export function createSimulatedProvider(options: SimulatedProviderOptions): Mark
         // Only sessions that have closed by now; a bar's timestamp is 00:00 UTC of its session date.
         const lastClosed = lastClosedDate(at);
         if (lastClosed === null) return [];
-        const from = clampDate(utcDate(new Date(fromMs)));
-        const to = clampDate(utcDate(new Date(Math.min(endMs, Date.parse(`${lastClosed}T00:00:00Z`)))));
+        const from = clampDate(isoDate(new Date(fromMs)));
+        const to = clampDate(isoDate(new Date(Math.min(endMs, Date.parse(`${lastClosed}T00:00:00Z`)))));
         return simulator
           .dailyBars(symbol, from, to)
           .filter((bar) => bar.timestamp.getTime() >= fromMs && bar.timestamp.getTime() <= endMs)
@@ -179,8 +174,8 @@ export function createSimulatedProvider(options: SimulatedProviderOptions): Mark
       }
 
       // Minute bars: sessions by New York date (a day either side covers any offset), then by instant.
-      const from = clampDate(utcDate(new Date(fromMs - DAY_MS)));
-      const to = clampDate(utcDate(new Date(endMs + DAY_MS)));
+      const from = clampDate(isoDate(new Date(fromMs - DAY_MS)));
+      const to = clampDate(isoDate(new Date(endMs + DAY_MS)));
       const bars: Bar[] = [];
       for (const bar of simulator.minuteBarsBetween(symbol, from, to)) {
         const ms = bar.timestamp.getTime();

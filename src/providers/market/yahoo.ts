@@ -20,15 +20,10 @@
 import YahooFinance from 'yahoo-finance2';
 import { ExtendedCookieJar } from 'yahoo-finance2/lib/cookieJar';
 import { getCrumbClear } from 'yahoo-finance2/lib/getCrumb';
-import {
-  ProviderError,
-  type Bar,
-  type CompanyProfile,
-  type HistoryRequest,
-  type MarketDataProvider,
-  type Quote,
-  type SymbolMatch,
-} from './port.ts';
+import type { Bar } from '../../domain/market/bar.ts';
+import type { Quote } from '../../domain/market/quote.ts';
+import { callOutside, HttpStatusError, retryAfterMs, type Verdict } from '../outside-call.ts';
+import type { CompanyProfile, HistoryRequest, MarketDataProvider, SymbolMatch } from './port.ts';
 
 export interface YahooProviderOptions {
   /** Per-attempt budget in ms for one request (crumb flow included). */
@@ -40,7 +35,6 @@ export interface YahooProviderOptions {
   logger?: { warn(obj: object, msg: string): void };
 }
 
-type FailureKind = ProviderError['kind'];
 type FetchInput = Parameters<typeof fetch>[0];
 
 /**
@@ -49,33 +43,14 @@ type FetchInput = Parameters<typeof fetch>[0];
  * cheap to retry, and still covers 1000 symbols in 20 requests (1% of the hourly budget below).
  */
 const MAX_SYMBOLS_PER_REQUEST = 50;
-/** First retry waits about this long; each further retry doubles it (capped), plus up to 20% jitter. */
-const BACKOFF_BASE_MS = 250;
-const BACKOFF_CAP_MS = 5_000;
 /** Yahoo serves 1m bars for the last 30 days only, at most 7 days per request. */
 const ONE_MINUTE_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 const SEARCH_TYPES = new Set(['EQUITY', 'ETF']);
-
-/** Thrown by our fetch wrapper for statuses we retry on, so the library never parses them. */
-class HttpStatusError extends Error {
-  constructor(
-    readonly status: number,
-    url: string,
-  ) {
-    super(`HTTP ${status} from ${new URL(url).pathname}`);
-    this.name = 'HttpStatusError';
-  }
-}
 
 /** What one attempt saw of the data request (not the cookie/crumb requests). */
 interface AttemptTrace {
   status?: number;
 }
-
-type Outcome =
-  | { type: 'not_found' }
-  | { type: 'empty' }
-  | { type: 'fail'; kind: FailureKind; retry: boolean; crumbReset?: boolean };
 
 /**
  * Yahoo's cookies, shared by every provider in the process. yahoo-finance2 keeps the crumb in
@@ -86,6 +61,9 @@ type Outcome =
 const cookieJar = new ExtendedCookieJar();
 
 const NOT_FOUND = Symbol('not found');
+
+/** A 2xx answer we could not use (unparsable, unexpected shape): retrying will not help. */
+class UnusableAnswer extends Error {}
 type NotFound = typeof NOT_FOUND;
 
 export function createYahooProvider(options: YahooProviderOptions): MarketDataProvider {
@@ -123,40 +101,37 @@ export function createYahooProvider(options: YahooProviderOptions): MarketDataPr
       if (isDataRequest) trace.status = response.status;
       if (response.status === 429 || response.status >= 500) {
         await response.body?.cancel().catch(() => {});
-        throw new HttpStatusError(response.status, url);
+        throw new HttpStatusError(response.status, url, retryAfterMs(response.headers.get('retry-after')));
       }
       return response;
     };
   }
 
-  function classify(err: unknown, trace: AttemptTrace, timedOut: boolean, op: string): Outcome {
-    if (timedOut) return { type: 'fail', kind: 'timeout', retry: true };
+  /** What one attempt's error means for Yahoo: 404 is "no such symbol", a bad crumb is retried with a new one. */
+  function classify<T>(err: unknown, trace: AttemptTrace, op: string, empty: (() => T) | undefined): Verdict<T | NotFound> & { crumbReset?: boolean } {
+    const context = { status: trace.status };
+    if (err instanceof UnusableAnswer) return { fail: 'bad_response', retry: false, detail: err.message, context };
     if (err instanceof HttpStatusError) {
-      return err.status === 429
-        ? { type: 'fail', kind: 'rate_limited', retry: true }
-        : { type: 'fail', kind: 'unavailable', retry: true };
+      return { fail: err.status === 429 ? 'rate_limited' : 'unavailable', retry: true, retryAfterMs: err.retryAfterMs, context };
     }
     const status = trace.status;
-    if (status === undefined) {
-      // No answer to the data request: connection refused/reset, DNS, or the cookie/crumb flow failed.
-      return { type: 'fail', kind: 'unavailable', retry: true };
-    }
-    if (status === 404) return { type: 'not_found' };
+    // No answer to the data request: connection refused/reset, DNS, or the cookie/crumb flow failed.
+    if (status === undefined) return { fail: 'unavailable', retry: true, context };
+    if (status === 404) return { value: NOT_FOUND };
+    const detail = `HTTP ${status}: ${err instanceof Error ? err.message : String(err)}`;
     // {"finance":{"error":{"code":"Unauthorized","description":"Invalid Crumb"}}}: fetch a new one.
-    if (status === 401 || status === 403) return { type: 'fail', kind: 'unavailable', retry: true, crumbReset: true };
+    if (status === 401 || status === 403) return { fail: 'unavailable', retry: true, detail, context, crumbReset: true };
     // chart: "1m data not available for startTime=… The requested range must be within the last 30 days."
-    if (op === 'history' && status === 422 && err instanceof Error && /not available/i.test(err.message)) {
-      return { type: 'empty' };
-    }
-    // A 2xx we could not use (unparsable JSON, unexpected shape) or a 4xx refusing our request.
-    return { type: 'fail', kind: 'bad_response', retry: false };
+    if (op === 'history' && status === 422 && empty && err instanceof Error && /not available/i.test(err.message)) return { value: empty() };
+    // A 4xx refusing our request: asking again changes nothing.
+    return { fail: 'bad_response', retry: false, detail, context };
   }
 
   /**
-   * Runs one library call with a per-attempt timeout, retrying what is worth retrying.
+   * Runs one library call through the outside-call policy (timeout, bounded retries with backoff).
    * Resolves to NOT_FOUND when Yahoo answers 404 (unknown or delisted symbol).
    */
-  async function call<T>(
+  function call<T>(
     op: string,
     target: string,
     callerSignal: AbortSignal | undefined,
@@ -164,40 +139,28 @@ export function createYahooProvider(options: YahooProviderOptions): MarketDataPr
     parse: (raw: unknown) => T,
     empty?: () => T,
   ): Promise<T | NotFound> {
-    callerSignal?.throwIfAborted();
-    for (let attempt = 0; ; attempt++) {
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
-      const trace: AttemptTrace = {};
-      let outcome: Outcome;
-      let error: unknown;
-      try {
-        const raw = await untilAborted(fn({ fetch: wrapFetch(signal, trace), validateResult: false }), signal);
+    let trace: AttemptTrace = {};
+    let crumbReset = false;
+    return callOutside<T | NotFound>({
+      provider: 'yahoo', op, target,
+      attempt: async (signal) => {
+        trace = {};
+        const raw = await fn({ fetch: wrapFetch(signal, trace), validateResult: false });
         try {
           return parse(raw);
-        } catch (parseError) {
-          error = parseError;
-          outcome = { type: 'fail', kind: 'bad_response', retry: false };
+        } catch (error) {
+          throw new UnusableAnswer(error instanceof Error ? error.message : String(error));
         }
-      } catch (err) {
-        if (callerSignal?.aborted) throw callerSignal.reason;
-        error = err;
-        outcome = classify(err, trace, timeout.aborted, op);
-      }
-      if (outcome.type === 'not_found') return NOT_FOUND;
-      if (outcome.type === 'empty' && empty) return empty();
-      const failure = outcome.type === 'fail' ? outcome : { kind: 'bad_response' as const, retry: false, crumbReset: false };
-      if (failure.crumbReset) await getCrumbClear(cookieJar).catch(() => {});
-      if (!failure.retry || attempt >= retries) {
-        const detail = describeFailure(error, trace, timeoutMs, failure.kind);
-        logger?.warn(
-          { provider: 'yahoo', op, target, kind: failure.kind, attempts: attempt + 1, status: trace.status, err: detail },
-          `yahoo ${op} failed: ${failure.kind}`,
-        );
-        throw new ProviderError('yahoo', `yahoo ${op} ${target}: ${detail}`, failure.kind, { cause: error });
-      }
-      await sleep(backoffMs(attempt), callerSignal);
-    }
+      },
+      classify: (error) => {
+        const verdict = classify(error, trace, op, empty);
+        crumbReset = verdict.crumbReset === true;
+        return verdict;
+      },
+      beforeRetry: async () => {
+        if (crumbReset) await getCrumbClear(cookieJar).catch(() => {});
+      },
+    }, { policy: { timeoutMs, retries }, log: logger, signal: callerSignal });
   }
 
   async function quoteBatch(symbols: string[], signal?: AbortSignal): Promise<Quote[]> {
@@ -417,55 +380,9 @@ function isYahooApiUrl(url: string): boolean {
   }
 }
 
-function describeFailure(err: unknown, trace: AttemptTrace, timeoutMs: number, kind: FailureKind): string {
-  if (kind === 'timeout') return `no answer within ${timeoutMs} ms`;
-  const message = err instanceof Error ? err.message : String(err);
-  const oneLine = message.replace(/\s+/g, ' ').slice(0, 200);
-  return trace.status !== undefined && !(err instanceof HttpStatusError) ? `HTTP ${trace.status}: ${oneLine}` : oneLine;
-}
 
-function backoffMs(attempt: number): number {
-  const base = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
-  return base + Math.random() * base * 0.2;
-}
 
-/** The library may queue a request behind others; the attempt's budget must hold regardless. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  promise.catch(() => {}); // It may still reject after we stopped waiting.
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../src/logging.ts';
+
+describe('logs', () => {
+  it('never carry a failed query\'s parameters (password hashes, emails)', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', destination: { write: (line: string) => lines.push(line) } });
+    const failure = Object.assign(new Error('Failed query: insert into "users" ("email", "password_hash") values ($1, $2)\nparams: ada@example.com,$argon2id$v=19$m=19456$c2FsdA$aGFzaA'), {
+      params: ['ada@example.com', '$argon2id$v=19$m=19456$c2FsdA$aGFzaA'],
+    });
+    log.error({ err: failure }, 'request failed');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('Failed query: insert into');
+    expect(lines[0]).not.toContain('argon2id');
+    expect(lines[0]).not.toContain('ada@example.com');
+  });
+
+  it('take a plain message under err as it is', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', destination: { write: (line: string) => lines.push(line) } });
+    log.warn({ err: 'fetch failed' }, 'yahoo quotes failed');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ err: 'fetch failed', msg: 'yahoo quotes failed' });
+  });
+
+  it('leave the caller\'s error object as it was', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', destination: { write: (line: string) => lines.push(line) } });
+    const failure = { code: '22021', params: ['secret-value'] };
+    log.error({ err: failure }, 'request failed');
+    expect(failure).toEqual({ code: '22021', params: ['secret-value'] });
+    expect(lines[0]).not.toContain('secret-value');
+  });
+
+  it('never carry the Authorization or X-API-Key headers', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', destination: { write: (line: string) => lines.push(line) } });
+    log.info({ req: { headers: { authorization: 'Bearer secret.jwt.here', 'x-api-key': 'sm_secretkey' } } }, 'incoming request');
+    expect(lines[0]).not.toContain('secret.jwt.here');
+    expect(lines[0]).not.toContain('sm_secretkey');
+  });
+});
