@@ -14,7 +14,7 @@ if (!TEST_DATABASE_URL || !TEST_REDIS_URL) {
 }
 
 const root = join(import.meta.dirname, '..');
-const STORAGE = /from '(\.\.\/)+support\/(scale|http|cli|ws)\.ts'|from '\.\/support\/(scale|http|cli|ws)\.ts'/;
+const STORAGE = /from '(\.\.\/)+support\/(scale|http|cli|ws|market)\.ts'|from '\.\/support\/(scale|http|cli|ws|market)\.ts'/;
 function storageTests(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);

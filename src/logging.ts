@@ -42,9 +42,11 @@ export function createLogger(options: LoggerOptions): Logger {
     redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
     serializers: { err: safeError },
   };
-  if (options.destination) return pino(settings, options.destination);
-  const pretty = options.pretty ?? process.stdout.isTTY === true;
-  if (!pretty) return pino(settings);
+  const pretty = options.pretty ?? (options.destination === undefined && process.stdout.isTTY === true);
+  if (!pretty) return options.destination ? pino(settings, options.destination) : pino(settings);
   // Synchronous pretty printing in this thread: start-up lines appear in order, before any request.
-  return pino(settings, pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', sync: true }));
+  return pino(settings, pinoPretty({
+    colorize: options.destination === undefined, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', sync: true,
+    ...(options.destination ? { destination: options.destination as NodeJS.WritableStream } : {}),
+  }));
 }

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logging.ts';
 
@@ -37,5 +38,17 @@ describe('logs', () => {
     log.info({ req: { headers: { authorization: 'Bearer secret.jwt.here', 'x-api-key': 'sm_secretkey' } } }, 'incoming request');
     expect(lines[0]).not.toContain('secret.jwt.here');
     expect(lines[0]).not.toContain('sm_secretkey');
+  });
+});
+
+describe('logs for a person at a terminal', () => {
+  it('are readable lines rather than JSON', () => {
+    let text = '';
+    const destination = new Writable({ write(chunk, _encoding, done) { text += String(chunk); done(); } });
+    const log = createLogger({ level: 'info', pretty: true, destination });
+    log.info({ port: 8000 }, 'API on http://localhost:8000');
+    expect(text).toContain('INFO');
+    expect(text).toContain('API on http://localhost:8000');
+    expect(() => JSON.parse(text)).toThrow();
   });
 });

@@ -4,11 +4,13 @@ import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { invalid } from '../domain/errors.ts';
-import { ErrorEnvelope } from './envelope.ts';
+import { ErrorEnvelope, errorBody } from './envelope.ts';
 import { registerAuth, type AuthDeps } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { registerJsonBody } from './plugins/json-body.ts';
@@ -16,6 +18,7 @@ import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { registerValidation } from './plugins/validation.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes, type HealthDeps } from './routes/health.ts';
+import { homeRoutes } from './routes/home.ts';
 import { marketRoutes, type MarketRouteDeps } from './routes/market.ts';
 import type { AuthRouteDeps } from './routes/auth.ts';
 
@@ -35,8 +38,33 @@ function corsOrigin(config: Config): boolean | string | RegExp | Array<string | 
   return config.debug ? true : LOOPBACK_ORIGIN;
 }
 
+/**
+ * What Node answers itself before Fastify sees a request (headers too large, a malformed request
+ * line), as the error envelope: written straight to the socket, as Node's own answer would be.
+ */
+function clientErrorAnswer(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const message = status === 431 ? 'Request headers are too large (the limit is 16 KB).'
+    : status === 408 ? 'The request took too long to arrive.'
+      : 'Malformed HTTP request.';
+  const body = JSON.stringify(errorBody(status, message, { request: [message] }));
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}
+
+/** The router's own refusals (a path parameter too long, malformed percent-encoding), as the envelope. */
+const frameworkErrors: FastifyServerOptions['frameworkErrors'] = (error, request, reply) => {
+  const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+  const message = status === 414 ? 'A path segment is too long (at most 100 characters).' : 'Malformed URL: the path has invalid percent-encoding.';
+  void (reply as FastifyReply).header('X-Request-Id', request.id).status(status).send(errorBody(status, message, { url: [message] }));
+};
+
 export async function buildServer(config: Config, log: Logger, deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
+    // A request without a Host header gets the envelope below rather than Node's empty 400.
+    ...({ http: { requireHostHeader: false } } as object),
+    clientErrorHandler: clientErrorAnswer,
+    frameworkErrors,
     // Typed as Fastify's base logger so plugins and routes see one logger type.
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
@@ -52,13 +80,14 @@ export async function buildServer(config: Config, log: Logger, deps: HttpDeps): 
     reply.header('X-Request-Id', request.id);
     // A NUL in a path or query value can never be stored or matched: refuse it up front.
     if (request.url.includes('%00')) return done(invalid('NUL characters are not allowed in URLs.', { url: ['Remove %00 from the path or query.'] }));
+    if (!request.headers.host) return done(invalid('Missing Host header.', { host: ['HTTP/1.1 requests must name the host.'] }));
     done();
   });
   if (config.allowedHosts.length > 0 && !config.allowedHosts.includes('*')) {
     const allowed = new Set(config.allowedHosts.map((host) => host.toLowerCase()));
     app.addHook('onRequest', async (request, reply) => {
       // Django's ALLOWED_HOSTS: refuse requests for a Host we do not serve (DNS rebinding).
-      if (!allowed.has(request.hostname.toLowerCase())) return reply.status(400).send({ data: null, message: 'Invalid Host header.', status: 'error', errors: { host: ['Host not allowed.'] }, success: false, code: 400 });
+      if (!allowed.has(request.hostname.toLowerCase())) return reply.status(400).send(errorBody(400, 'Invalid Host header.', { host: ['Host not allowed.'] }));
     });
   }
 
@@ -73,6 +102,8 @@ export async function buildServer(config: Config, log: Logger, deps: HttpDeps): 
     allowedHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'X-Request-Id'],
     exposedHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'X-Request-Id'],
     maxAge: 600,
+    // An OPTIONS request that is not a CORS preflight goes on to the routes (and their 404/405 envelope).
+    strictPreflight: false,
   });
   registerSecurityHeaders(app);
   app.addHook('onRoute', (route) => {
@@ -90,9 +121,15 @@ export async function buildServer(config: Config, log: Logger, deps: HttpDeps): 
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list' } });
+  // The docs work over plain HTTP on any host: no upgrade-insecure-requests, or a browser would ask
+  // for their scripts over https on any address but localhost.
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list' },
+    transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, ''),
+  });
 
   registerAuth(app, deps);
+  homeRoutes(app, deps.health.version);
   healthRoutes(app, deps.health);
   authRoutes(app, deps);
   marketRoutes(app, deps);

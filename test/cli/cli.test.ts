@@ -1,6 +1,8 @@
 // The `stockmind` command as a user runs it: a separate process on the same database.
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -96,6 +98,44 @@ describe(`stockmind worker and jobs (${SCALE})`, () => {
       worker.kill('SIGKILL');
       await queue.close();
       connection.disconnect();
+    }
+  }, 60_000);
+});
+
+describe.runIf(SCALE === 'embedded')('stockmind start on a fresh machine (embedded)', () => {
+  const BIN = join(import.meta.dirname, '../../bin/stockmind.js');
+
+  it('says where the docs are and that it generated a secret key, then stops cleanly on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'stockmind-start-'));
+    const server = spawn(process.execPath, [BIN, 'start'], {
+      env: { PATH: process.env.PATH!, STOCKMIND_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', MARKET_DATA_PROVIDER: 'simulated' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    server.stdout.on('data', (chunk) => { out += chunk; });
+    try {
+      for (let i = 0; i < 300 && !out.includes('scheduled jobs run'); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+      const messages = out.trim().split('\n').map((line) => (JSON.parse(line) as { msg: string }).msg);
+      expect(messages.some((msg) => /docs at http:\/\/127\.0\.0\.1:\d+\/api\/docs/.test(msg))).toBe(true);
+      expect(messages).toContainEqual(expect.stringContaining(`generated a secret key for signing tokens and kept it in ${join(dataDir, 'secret_key')}`));
+      const exited = once(server, 'exit');
+      server.kill('SIGTERM');
+      expect((await exited)[0]).toBe(0);
+    } finally {
+      server.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('explains a port already in use in one line, with exit code 2', async () => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const result = await run(['start'], { PATH: process.env.PATH!, STOCKMIND_DATA_DIR: 'memory://', PORT: String(port), HOST: '127.0.0.1', MARKET_DATA_PROVIDER: 'simulated', LOG_LEVEL: 'silent' });
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim().split('\n')).toEqual([`stockmind: port ${port} is already in use on 127.0.0.1: stop the program using it, or start on another port with PORT=8001`]);
+    } finally {
+      taken.close();
     }
   }, 60_000);
 });

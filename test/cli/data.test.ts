@@ -91,6 +91,17 @@ describe(`stockmind backfill (${SCALE})`, () => {
     expect((await withRuntime((r) => dailyBars(r, 'MSFT'))).length).toBe(count);
   }, 120_000);
 
+  it('refuses what the API refuses: a symbol the simulated market does not list', async () => {
+    const mixed = await stockmind(['backfill', '--symbols', 'AAPL,GME', '--period', '1mo']);
+    expect(mixed.code).toBe(0);
+    expect(mixed.stdout).toMatch(/\d+ daily bars stored for 1 of 2 symbols; refused: GME/);
+    expect(mixed.stderr).toContain('GME: Unknown symbol: GME.');
+    const none = await stockmind(['backfill', '--symbols', 'GME']);
+    expect(none.code).toBe(1);
+    expect(none.stdout).toContain('0 daily bars stored for 0 of 1 symbols; refused: GME');
+    expect(await withRuntime((r) => r.repositories.stocks.get('GME'))).toBeNull();
+  }, 120_000);
+
   it('refuses malformed symbols and periods', async () => {
     expect((await stockmind(['backfill', '--symbols', 'AAPL,$$$'])).code).not.toBe(0);
     const period = await stockmind(['backfill', '--symbols', 'AAPL', '--period', '100y']);

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCALE } from '../support/scale.ts';
 import { register, startServer, type TestServer } from '../support/http.ts';
@@ -179,4 +180,74 @@ describe(`HTTP conventions (${SCALE})`, () => {
       expect(answer.text).not.toMatch(/at .+\.(ts|js):\d+|node_modules|select |insert into/i);
     }
   });
+
+  // What the router, Node or the CORS plugin answer before our handlers: the envelope too.
+  it('answers a path segment over the router\'s length limit with a 414 envelope', async () => {
+    const answer = await server.call('GET', `/api/market/stock/${'A'.repeat(200)}/`);
+    expect(answer.status).toBe(414);
+    expect(answer.body).toMatchObject({ success: false, code: 414, status: 'error', data: null });
+    expect(answer.body.errors.url).toHaveLength(1);
+  });
+
+  it('answers malformed percent-encoding with a 400 envelope', async () => {
+    const answer = await server.call('GET', '/api/market/stock/%E0%A4%A/');
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ success: false, code: 400, errors: { url: [expect.stringContaining('percent-encoding')] } });
+  });
+
+  it('answers oversized headers with a 431 envelope', async () => {
+    const answer = await server.call('GET', '/api/health/', { headers: { 'x-padding': 'x'.repeat(20_000) } });
+    expect(answer.status).toBe(431);
+    expect(answer.body).toMatchObject({ success: false, code: 431, data: null });
+  });
+
+  /** One raw HTTP exchange, for requests fetch will not send. */
+  function raw(request: string): Promise<{ status: number; body: unknown }> {
+    const { hostname, port } = new URL(server.baseUrl);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => socket.write(request));
+      let text = '';
+      socket.on('data', (chunk) => { text += chunk; });
+      socket.on('error', reject);
+      socket.on('close', () => {
+        const [head = '', body = ''] = text.split('\r\n\r\n');
+        resolve({ status: Number(head.split(' ')[1]), body: body ? JSON.parse(body) : null });
+      });
+    });
+  }
+
+  it('answers a request without a Host header, and a malformed request line, with a 400 envelope', async () => {
+    const noHost = await raw('GET /api/health/ HTTP/1.1\r\nConnection: close\r\n\r\n');
+    expect(noHost.status).toBe(400);
+    expect(noHost.body).toMatchObject({ success: false, code: 400, errors: { host: [expect.any(String)] } });
+    const garbage = await raw('THIS IS NOT HTTP\r\n\r\n');
+    expect(garbage.status).toBe(400);
+    expect(garbage.body).toMatchObject({ success: false, code: 400 });
+  });
+
+  it('answers OPTIONS on an unknown path with a 404 envelope, and on a known one with Allow', async () => {
+    const unknown = await server.call('OPTIONS', '/api/nothing/here/');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ success: false, code: 404 });
+    const known = await server.call('OPTIONS', '/api/auth/login/');
+    expect(known.status).toBe(204);
+    expect(known.headers.get('allow')).toBe('POST, OPTIONS');
+  });
+
+  it('tells a newcomer at / and /api/ what this is and where the docs are', async () => {
+    for (const path of ['/', '/api/', '/api']) {
+      const answer = await server.call('GET', path);
+      expect(answer.status).toBe(200);
+      expect(answer.body.data).toMatchObject({ name: 'StockMind', docs: '/api/docs', health: '/api/health/' });
+    }
+  });
+
+  it('sends no upgrade-insecure-requests, so the docs load over plain HTTP on any address', async () => {
+    for (const path of ['/api/health/', '/api/docs/static/index.html']) {
+      const csp = (await server.call('GET', path)).headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).not.toContain('upgrade-insecure-requests');
+    }
+  });
 });
+

@@ -22,9 +22,21 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
   });
 
+  const allowedOn = (path: string) => METHODS.filter((method) => known.find(method, path) !== null);
+
+  // OPTIONS that is not a CORS preflight asks which methods a path has: Allow for a known path,
+  // the 404 envelope for an unknown one (preflights are the CORS plugin's).
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.method !== 'OPTIONS' || (request.headers.origin && request.headers['access-control-request-method'])) return done();
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = allowedOn(path);
+    if (allowed.length === 0) return void reply.status(404).send(errorBody(404, `Not found: OPTIONS ${path}`));
+    reply.status(204).header('Allow', [...allowed, 'OPTIONS'].join(', ')).send();
+  });
+
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
-    const allowed = METHODS.filter((method) => known.find(method, path) !== null);
+    const allowed = allowedOn(path);
     if (allowed.length > 0) {
       return reply.status(405).header('Allow', [...allowed, 'OPTIONS'].join(', '))
         .send(errorBody(405, `Method "${request.method}" not allowed.`));

@@ -15,7 +15,16 @@ export function helmetHeaders(options: Readonly<HelmetOptions> = {}): Record<str
   return headers;
 }
 
-export function registerSecurityHeaders(app: FastifyInstance, options?: Readonly<HelmetOptions>): void {
+/**
+ * Helmet's defaults, minus upgrade-insecure-requests: StockMind is served over plain HTTP on a LAN
+ * address as often as behind TLS, and that directive makes a browser fetch every script and style
+ * over https on any host but localhost (the docs page then stays blank).
+ */
+export const SECURITY_HEADERS: Readonly<HelmetOptions> = {
+  contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+};
+
+export function registerSecurityHeaders(app: FastifyInstance, options: Readonly<HelmetOptions> = SECURITY_HEADERS): void {
   const headers = helmetHeaders(options);
   app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(headers);

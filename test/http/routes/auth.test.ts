@@ -40,6 +40,8 @@ describe(`auth flows (${SCALE})`, () => {
     expect(again.status).toBe(400);
     expect(again.body).toMatchObject({ success: false, status: 'error', code: 400, data: null });
     expect(again.body.errors.email).toEqual(['user with this email already exists.']);
+    // The message a client shows says what is wrong.
+    expect(again.body.message).toBe(`An account with the email ${body.email} already exists.`);
   });
 
   it('applies Django\'s password rules with field errors', async () => {
@@ -297,3 +299,33 @@ describe(`bad tokens (${SCALE})`, () => {
     expect(answer.body.errors.apiKey).toEqual(['Invalid API key.']);
   });
 });
+
+describe(`brute-force throttle of login, register and refresh (${SCALE})`, () => {
+  let throttled: TestServer;
+  beforeAll(async () => { throttled = await startServer({ AUTH_THROTTLE_PER_IP: '8', AUTH_THROTTLE_PER_ACCOUNT: '3' }); });
+  afterAll(async () => { await throttled?.close(); });
+
+  it('stops guessing one account, then one address, with 429 and Retry-After', async () => {
+    const call = throttled.call;
+    const victim = await register(call);
+    const other = await register(call);
+    const wrong = { email: victim.email, password: 'not-the-password-42' };
+    for (let i = 0; i < 3; i += 1) expect((await call('POST', '/api/auth/login/', { body: wrong })).status).toBe(400);
+    // Even the right password waits now: the account has had too many failures.
+    const locked = await call('POST', '/api/auth/login/', { body: { email: victim.email, password: victim.password } });
+    expect(locked.status).toBe(429);
+    expect(locked.body.message).toContain('this account');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Another account from the same address is not locked with it.
+    expect((await call('POST', '/api/auth/login/', { body: { email: other.email, password: other.password } })).status).toBe(200);
+    // The address itself: 2 registrations and 5 logins so far; the 8th attempt is the last allowed.
+    expect((await call('POST', '/api/token/refresh/', { body: { refresh: other.refresh } })).status).toBe(200);
+    const blocked = await call('POST', '/api/auth/register/', { body: newUser() });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.message).toContain('your address');
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Data routes still answer: the throttle is not the daily quota.
+    expect((await call('GET', '/api/auth/profile/', { token: other.token })).status).toBe(200);
+  });
+});
+

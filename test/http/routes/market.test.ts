@@ -1,69 +1,16 @@
 // The market routes and the market services behind them, over real HTTP. Each block has its own
 // server, clock and provider, so no block sees another's state (the suite also runs shuffled).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
-import type { Runtime } from '../../../src/app.ts';
-import type { BarInterval } from '../../../src/domain/market/bar.ts';
-import type { Quote } from '../../../src/domain/market/quote.ts';
-import { manualClock } from '../../../src/domain/time.ts';
-import { createSimulatedProvider } from '../../../src/providers/market/simulated.ts';
 import { UNIVERSE } from '../../../src/providers/market/choose.ts';
-import type { MarketDataProvider } from '../../../src/providers/market/port.ts';
-import { ProviderError } from '../../../src/providers/outside-call.ts';
+import { barCount, market, MARKET_NOW } from '../../support/market.ts';
 import { SCALE } from '../../support/scale.ts';
-import { startServer, type TestServer } from '../../support/http.ts';
 
-// Tuesday 2026-11-24, 10:00 in New York: the market is open.
-const NOW = new Date('2026-11-24T15:00:00Z');
+const NOW = MARKET_NOW;
 const log = pino({ level: 'silent' });
-
-interface Market {
-  server: TestServer;
-  clock: ReturnType<typeof manualClock>;
-  /** Makes the provider fail or lie, as a real one can. */
-  fault: 'none' | 'down' | 'garbage';
-}
-
-/** A server of its own on the simulated market at NOW, with a switch to make the provider fail. */
-function market(options: { systemClock?: boolean } = {}): Market {
-  const clock = manualClock(NOW);
-  const state: Market = { server: undefined as unknown as TestServer, clock, fault: 'none' };
-  const simulated = createSimulatedProvider({ seed: 7, clock, universe: UNIVERSE });
-  const down = () => {
-    if (state.fault === 'down') throw new ProviderError('simulated', 'connection refused', 'unavailable');
-  };
-  // A symbol looked up on demand, consistent in its profile and quotes.
-  const EXTRA_CAP = 9e12;
-  const flaky: MarketDataProvider = {
-    ...simulated,
-    name: 'simulated',
-    maxSymbolsPerRequest: 40,
-    quotes: async (symbols) => {
-      down();
-      const quotes = (await simulated.quotes(symbols)).map((q): Quote => (q.symbol === 'EXTRA' ? { ...q, marketCap: EXTRA_CAP } : q));
-      return state.fault === 'garbage' ? quotes.map((q): Quote => ({ ...q, price: Number.NaN })) : quotes;
-    },
-    history: async (symbol, request) => {
-      down();
-      return simulated.history(symbol, request);
-    },
-    // A symbol the source has never heard of, as Yahoo answers for a typo.
-    profile: async (symbol) => {
-      down();
-      if (symbol === 'EXTRA') return { symbol, name: 'Extra Corp', sector: 'Utilities', industry: null, marketCap: EXTRA_CAP, exchange: 'SIM', currency: 'USD' };
-      return symbol === 'NOSUCH' ? null : simulated.profile(symbol);
-    },
-    search: (query, limit) => simulated.search(query, limit),
-  };
-  beforeAll(async () => {
-    state.server = await startServer({}, { provider: { provider: flaky, reason: 'test' }, ...(options.systemClock ? {} : { clock }) });
-  });
-  afterAll(async () => { await state.server?.close(); });
-  return state;
-}
-
-const barCount = async (runtime: Runtime, symbol: string, interval: BarInterval) =>
-  (await runtime.repositories.prices.bars(symbol, interval, new Date(0), new Date('2100-01-01'))).length;
 
 describe(`stock detail (${SCALE})`, () => {
   const m = market();
@@ -296,5 +243,146 @@ describe(`the price store (${SCALE})`, () => {
     expect(await barCount(app, 'BULK', '1d')).toBe(300);
     const [last] = await prices.latestBars('BULK', '1d', 1);
     expect(Number(last!.close)).toBe(200);
+  });
+});
+
+describe(`a history never shrinks to one bar (${SCALE})`, () => {
+  const m = market();
+  it('fills the missing part of the range even after the per-minute fetch stored today\'s bar', async () => {
+    // During market hours the job stores today's bar for every active symbol, MSFT included.
+    await m.server.app.services.ingest.fetchActive(100, log);
+    const answer = await m.server.call('GET', '/api/market/stock/MSFT');
+    expect(answer.status).toBe(200);
+    const { historicalData, coverage, high52w, low52w } = answer.body.data;
+    expect(historicalData.length).toBeGreaterThan(240);
+    expect(coverage).toMatchObject({ complete: true, note: null });
+    expect(coverage.bars).toBe(coverage.sessions);
+    expect(high52w).toBeGreaterThan(low52w);
+  });
+
+  it('says what a range covers when it cannot be filled', async () => {
+    m.fault = 'down';
+    try {
+      const answer = await m.server.call('GET', '/api/market/stock/AMZN?period=5y');
+      expect(answer.status).toBe(200);
+      expect(answer.body.data.coverage).toMatchObject({ complete: false, note: expect.stringContaining('unavailable') });
+      expect(answer.body.data.coverage.bars).toBeLessThan(answer.body.data.coverage.sessions);
+    } finally {
+      m.fault = 'none';
+    }
+  });
+});
+
+describe(`imported history is reachable and never sits beside a simulated price (${SCALE})`, () => {
+  const m = market();
+  const closes = [83.18, 83.72, 84.27, 84.56, 84.09, 84.47, 84.26, 84.12];
+  const days = ['2017-11-01', '2017-11-02', '2017-11-03', '2017-11-06', '2017-11-07', '2017-11-08', '2017-11-09', '2017-11-10'];
+
+  it('serves an imported range by start and end, priced from the last real close', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stockmind-import-'));
+    const file = join(dir, 'MSFT.csv');
+    writeFileSync(file, ['Date,Open,High,Low,Close,Volume', ...days.map((day, i) => `${day},${closes[i]},${closes[i]! + 1},${closes[i]! - 1},${closes[i]},20000000`)].join('\n'));
+    const report = await m.server.app.services.imports.importCsv(file);
+    expect(report.inserted).toBe(8);
+    // The simulated market's quotes for MSFT are refused from now on: its prices are real.
+    const fetched = await m.server.app.services.ingest.fetchActive(100, log);
+    expect(fetched.skipped).toBeGreaterThanOrEqual(1);
+
+    const range = await m.server.call('GET', '/api/market/stock/MSFT?start=2017-11-01&end=2017-11-10');
+    expect(range.status).toBe(200);
+    const data = range.body.data;
+    expect(data.historicalData.map((bar: { date: string }) => bar.date)).toEqual(days);
+    expect(data.coverage).toMatchObject({ sessions: 8, bars: 8, complete: true });
+    expect(data).toMatchObject({ price: 84.12, source: 'csv', asOf: '2017-11-10T21:00:00.000Z' });
+    expect(data.change).toBeCloseTo(84.12 - 84.26, 6);
+    expect(data.ageSeconds).toBeGreaterThan(8 * 365 * 86_400);
+    expect(data.high52w).toBe(85.56);
+
+    // The default year holds none of it, and says so; the price is still the real one.
+    const year = await m.server.call('GET', '/api/market/stock/MSFT');
+    expect(year.status).toBe(200);
+    expect(year.body.data).toMatchObject({ historicalData: [], price: 84.12, source: 'csv' });
+    expect(year.body.data.coverage).toMatchObject({ complete: false, note: 'stored real prices are not extended with simulated ones' });
+    const quotes = await m.server.call('GET', '/api/market/quotes?symbols=MSFT');
+    expect(quotes.body.data).toMatchObject([{ symbol: 'MSFT', price: 84.12, source: 'csv' }]);
+  });
+
+  it('refuses malformed and reversed dates, naming the format', async () => {
+    const bad = await m.server.call('GET', '/api/market/stock/MSFT?start=11/01/2017');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.start[0]).toContain('YYYY-MM-DD');
+    expect(bad.body.message).toContain('YYYY-MM-DD');
+    expect((await m.server.call('GET', '/api/market/stock/MSFT?start=2017-11-10&end=2017-11-01')).status).toBe(400);
+  });
+});
+
+describe(`quotes answer on demand (${SCALE})`, () => {
+  const m = market();
+  it('fetches known symbols nobody has fetched yet, and tells unknown symbols from symbols without data', async () => {
+    const answer = await m.server.call('GET', '/api/market/quotes?symbols=AAPL,MSFT,ZZZZ9');
+    expect(answer.status).toBe(200);
+    expect(answer.body.data.map((q: { symbol: string }) => q.symbol)).toEqual(['AAPL', 'MSFT']);
+    expect(answer.body.message).toBe('Unknown symbols: ZZZZ9.');
+    m.fault = 'down';
+    try {
+      const down = await m.server.call('GET', '/api/market/quotes?symbols=AAPL,NFLX');
+      // AAPL was cached by the first request; NFLX is known but has no price, and the provider is down.
+      expect(down.body.data.map((q: { symbol: string }) => q.symbol)).toEqual(['AAPL']);
+      expect(down.body.message).toBe('No data yet for: NFLX.');
+    } finally {
+      m.fault = 'none';
+    }
+  });
+
+  it('answers outside market hours with the last session\'s close', async () => {
+    m.clock.set(new Date('2026-11-28T18:00:00Z'));
+    try {
+      const answer = await m.server.call('GET', '/api/market/quotes?symbols=JPM');
+      expect(answer.body.data).toMatchObject([{ symbol: 'JPM', timestamp: '2026-11-27T18:00:00.000Z' }]);
+    } finally {
+      m.clock.set(NOW);
+    }
+  });
+});
+
+describe(`one notion of a known symbol (${SCALE})`, () => {
+  const m = market();
+  it('answers a symbol the simulated market does not list with 404', async () => {
+    const answer = await m.server.call('GET', '/api/market/stock/GME');
+    expect(answer.status).toBe(404);
+    expect(answer.body.message).toBe('Unknown symbol: GME.');
+  });
+});
+
+describe(`the simulated market starts where the real one is (${SCALE})`, () => {
+  const m = market({ now: new Date('2026-01-02T20:00:00Z') });
+  it('prices universe companies near their reference prices', async () => {
+    for (const symbol of ['MSFT', 'GOOGL', 'NVDA']) {
+      const reference = UNIVERSE.find((entry) => entry.symbol === symbol)!.referencePrice!;
+      const answer = await m.server.call('GET', `/api/market/stock/${symbol}?period=1mo`);
+      expect(answer.body.data.price).toBeGreaterThan(reference * 0.75);
+      expect(answer.body.data.price).toBeLessThan(reference * 1.25);
+      expect(answer.body.data.marketCap).toBeGreaterThan(1e11);
+    }
+  });
+});
+
+describe(`sectors (${SCALE})`, () => {
+  const m = market();
+  it('lists the sectors, and answers an unknown one with a 400 that names the valid ones', async () => {
+    const sectors = await m.server.call('GET', '/api/market/sectors');
+    expect(sectors.body.data).toContainEqual({ sector: 'Information Technology', stocks: UNIVERSE.filter((s) => s.sector === 'Information Technology').length });
+    const unknown = await m.server.call('GET', '/api/market/stocks?sector=Technology');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors.sector[0]).toContain('Information Technology');
+    const known = await m.server.call('GET', '/api/market/stocks?sector=information%20technology');
+    expect(known.status).toBe(200);
+    expect(known.body.pagination.count).toBeGreaterThan(5);
+  });
+
+  it('names the date format when a calendar date is malformed', async () => {
+    const answer = await m.server.call('GET', '/api/market/calendar?start=bad');
+    expect(answer.status).toBe(400);
+    expect(answer.body.message).toContain('YYYY-MM-DD');
   });
 });
