@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, check, index, integer, numeric, pgTable, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { users } from './auth.ts';
 import { createdAt, instant, money, price, updatedAt } from './columns.ts';
 
 export const stocks = pgTable('stocks', {
@@ -64,8 +65,28 @@ export const technicalIndicators = pgTable('technical_indicators', {
   bollingerLower: indicatorValue('bollinger_lower'),
   atr14: indicatorValue('atr_14'),
   obv: numeric('obv', { precision: 24, scale: 0 }),
+  stochK: indicatorValue('stoch_k'),
+  stochD: indicatorValue('stoch_d'),
+  adx14: indicatorValue('adx_14'),
+  cci20: indicatorValue('cci_20'),
+  mfi14: indicatorValue('mfi_14'),
+  williamsR14: indicatorValue('williams_r_14'),
+  /** The close of the bar the values were computed at (the session's last price while it is open). */
+  close: price('close'),
   createdAt: createdAt(),
 }, (t) => [uniqueIndex('technical_indicators_symbol_interval_timestamp_key').on(t.symbol, t.interval, t.timestamp)]);
+
+/** A user's saved custom screen (src/domain/screen): run by name. */
+export const savedScreens = pgTable('saved_screens', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  name: varchar('name', { length: 100 }).notNull(),
+  where: text('where_expression').notNull(),
+  sort: varchar('sort', { length: 64 }),
+  resultLimit: integer('result_limit'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex('saved_screens_user_name_key').on(t.userId, t.name)]);
 
 export const marketScanResults = pgTable('market_scan_results', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
