@@ -1,13 +1,14 @@
 // src/cli/sentiment.ts: what `stockmind sentiment train|classify|eval` print and write.
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyLines, evalFile, PHRASEBANK_FILES, trainSentiment } from '../../../src/cli/sentiment.ts';
-import { ANALYSER, classify } from '../../../src/domain/sentiment/index.ts';
-import type { SentimentModel } from '../../../src/domain/sentiment/model.ts';
-import { toySentences } from './toy-phrasebank.ts';
+import { classifyLines, evalFile, PHRASEBANK_FILES, trainSentiment } from '../../src/cli/sentiment.ts';
+import { ANALYSER, classify } from '../../src/domain/sentiment/index.ts';
+import type { SentimentModel } from '../../src/domain/sentiment/model.ts';
+import { toySentences } from '../domain/sentiment/toy-phrasebank.ts';
 
 /** A stream that keeps what is written to it, slowly (a tiny buffer and an asynchronous callback), to exercise back-pressure. */
 function collector(): Writable & { text(): string } {
@@ -125,4 +126,44 @@ describe('trainSentiment', () => {
   it('says which file is missing', async () => {
     await expect(trainSentiment({ dataDir: join(dir, 'nowhere'), out: join(dir, 'x.json') })).rejects.toThrow(/nowhere\/Sentences_/);
   });
+});
+
+/** `stockmind ...` as a user runs it, with `input` on its standard input. */
+function stockmind(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/stockmind.js'), ...args], { env: { PATH: process.env.PATH! } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stdin.end(input);
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('stockmind sentiment', () => {
+  it('classify: one JSON line per line of standard input, offline, needing no setting', async () => {
+    const texts = ['Operating loss narrowed to EUR 2 mn .', 'The company issued a profit warning .'];
+    const result = await stockmind(['sentiment', 'classify'], `${texts.join('\n')}\n`);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { label: string; analyser: string });
+    expect(lines.map((line) => line.label)).toEqual(texts.map((text) => classify(text).label));
+    expect(lines.every((line) => line.analyser === `${ANALYSER.name}@${ANALYSER.version}`)).toBe(true);
+  }, 60_000);
+
+  it('eval: prints the metrics of a file, and one line with exit code 1 for a missing one', async () => {
+    const path = join(dir, 'cli-eval.txt');
+    await writeFile(path, 'Operating loss narrowed .@positive\nThe AGM is in April .@neutral\n');
+    const ok = await stockmind(['sentiment', 'eval', path]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/\| sentences \| accuracy \| macro-F1 \|/);
+    const missing = await stockmind(['sentiment', 'eval', join(dir, 'nowhere.txt')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toContain('nowhere.txt');
+  }, 60_000);
+
+  it('train: refuses a missing data folder in one line', async () => {
+    const result = await stockmind(['sentiment', 'train', '--data', join(dir, 'no-phrasebank'), '--out', join(dir, 'w.json')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^stockmind: .*no-phrasebank\/Sentences_/);
+  }, 60_000);
 });
