@@ -8,17 +8,30 @@ import type { Logger } from 'pino';
 import { gzipArchive } from './adapters/archive.ts';
 import { MemoryBus, RedisBus, type Bus } from './adapters/bus.ts';
 import { MemoryCache, RedisCache, type Cache } from './adapters/cache.ts';
-import { connectRedis } from './adapters/redis.ts';
+import { LocalMemo } from './adapters/memo.ts';
+import { Degradation, FailOpenCounters, FailSoftBus, FailSoftCache } from './adapters/degraded.ts';
+import { connectRedis, redisReady } from './adapters/redis.ts';
+import { openPriceStream, tolerantStream, type PriceStream } from './adapters/stream.ts';
 import { MEMORY, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
+import { NewsRepository } from './db/repositories/news.ts';
+import { PredictionRepository } from './db/repositories/predictions.ts';
 import { PriceRepository } from './db/repositories/prices.ts';
+import { BarWindowRepository } from './db/repositories/bar-windows.ts';
+import { IndicatorRepository } from './db/repositories/indicators.ts';
+import { ScanRepository } from './db/repositories/scanner.ts';
+import { SavedScreenRepository, StockFactsRepository } from './db/repositories/screens.ts';
 import { SessionRepository } from './db/repositories/sessions.ts';
 import { StockRepository } from './db/repositories/stocks.ts';
 import { UserRepository } from './db/repositories/users.ts';
 import { systemClock, type Clock } from './domain/time.ts';
 import { buildServer } from './http/server.ts';
 import { createLogger } from './logging.ts';
+import { createGemini } from './providers/llm/gemini.ts';
+import type { Narrator } from './providers/llm/port.ts';
 import { chooseProvider, UNIVERSE, type ProviderChoice } from './providers/market/choose.ts';
+import { createNewsApi } from './providers/news/newsapi.ts';
+import { createRssReader } from './providers/news/rss.ts';
 import { AccountService } from './services/accounts.ts';
 import { ImportService } from './services/import/importer.ts';
 import { LoginThrottle } from './services/login-throttle.ts';
@@ -27,8 +40,33 @@ import { MarketGateway } from './services/market/gateway.ts';
 import { PriceHistory } from './services/market/history.ts';
 import { ProviderBudget } from './services/market/provider-budget.ts';
 import { QuoteIngest } from './services/market/quote-ingest.ts';
+import { IntradayTicks } from './services/market/ticks.ts';
+import { PriceAlerts } from './services/alerts/price-alerts.ts';
+import { AlertService } from './services/portfolio/alerts.ts';
+import { WatchlistRepository } from './db/repositories/watchlist.ts';
+import { DailyCloseRepository } from './db/repositories/daily-closes.ts';
+import { PortfolioRepository } from './db/repositories/portfolio.ts';
+import { DailyCloses } from './services/analytics/closes.ts';
+import { PortfolioAnalytics } from './services/analytics/portfolio.ts';
+import { StockAnalytics } from './services/analytics/stocks.ts';
+import { HoldingService } from './services/portfolio/holdings.ts';
+import { LedgerCache } from './services/portfolio/ledger.ts';
+import { TransactionService } from './services/portfolio/transactions.ts';
+import { WatchlistService } from './services/portfolio/watchlist.ts';
+import { registerRealtime } from './realtime/routes.ts';
+import type { Hub } from './realtime/hub.ts';
 import { QuoteService } from './services/market/quotes.ts';
+import { NewsService } from './services/news/news.ts';
+import { PredictionService, ServedModel } from './services/predictions/index.ts';
+import { NewsSources } from './services/news/sources.ts';
+import { SentimentAggregates } from './services/sentiment/aggregate.ts';
+import { SentimentAnalyser } from './services/sentiment/analyser.ts';
 import { StockDetailService } from './services/market/stock-detail.ts';
+import { IndicatorSeries } from './services/indicators/series.ts';
+import { IndicatorService } from './services/indicators/service.ts';
+import { ScannerService } from './services/scanner/service.ts';
+import { ScreenRows } from './services/screens/rows.ts';
+import { ScreenService } from './services/screens/service.ts';
 import { DailyQuotas } from './services/quotas.ts';
 import { RetentionService } from './services/retention.ts';
 import { TokenService } from './services/tokens.ts';
@@ -47,6 +85,10 @@ export interface Infrastructure {
   /** Quotas, throttles and provider budgets: embedded, a store of their own, so junk traffic filling the cache cannot evict a count. */
   counters: Cache;
   bus: Bus;
+  /** The durable `stock_prices` stream (Kafka or Redis Streams), null when off. */
+  stream: PriceStream | null;
+  /** The parts running degraded now (Redis down: cache misses, local counters, dropped publishes). */
+  degradation: Degradation;
   close(): Promise<void>;
 }
 
@@ -60,13 +102,28 @@ export async function openInfrastructure(config: Config, options: Infrastructure
   const log = options.log ?? createLogger({ level: config.logLevel });
   const database = openDatabase(config);
   if (options.migrate ?? true) await database.migrate();
-  const redis = config.redisUrl ? connectRedis(config.redisUrl, 'main') : null;
-  const cache: Cache = redis ? new RedisCache(redis, config.redisPrefix) : new MemoryCache();
-  const counters: Cache = redis ? cache : new MemoryCache(50_000);
-  const bus: Bus = redis ? new RedisBus(redis, connectRedis(config.redisUrl!, 'subscriber'), config.redisPrefix) : new MemoryBus();
+  const degradation = new Degradation(log);
+  let redis: Redis | null = null;
+  let cache: Cache = new MemoryCache();
+  let counters: Cache = new MemoryCache(50_000);
+  let bus: Bus = new MemoryBus();
+  if (config.redisUrl) {
+    redis = connectRedis(config.redisUrl, 'main', { commandTimeoutMs: config.redisTimeoutMs });
+    // Redis down at start-up is an outage like any other: start, degraded, and recover when it is back.
+    if (!(await redisReady(redis, 5_000))) log.warn('Redis did not answer at start-up: running degraded until it does');
+    const shared = new RedisCache(redis, config.redisPrefix);
+    cache = new FailSoftCache(shared, degradation);
+    counters = new FailOpenCounters(shared, degradation);
+    bus = new FailSoftBus(new RedisBus(redis, connectRedis(config.redisUrl, 'subscriber', { purpose: 'subscriber' }), config.redisPrefix), degradation);
+  }
+  const stream = openPriceStream(
+    { ...config.priceStream, kafkaBrokers: config.kafkaBootstrapServers, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix },
+    redis, () => connectRedis(config.redisUrl!, 'stream', { purpose: 'blocking' }),
+  );
   return {
-    config, log, clock: options.clock ?? systemClock, database, redis, cache, counters, bus,
+    config, log, clock: options.clock ?? systemClock, database, redis, cache, counters, bus, degradation, stream,
     async close() {
+      await stream?.close();
       await bus.close();
       await cache.close();
       await counters.close();
@@ -81,6 +138,18 @@ export interface Repositories {
   sessions: SessionRepository;
   stocks: StockRepository;
   prices: PriceRepository;
+  news: NewsRepository;
+  predictions: PredictionRepository;
+  barWindows: BarWindowRepository;
+  indicators: IndicatorRepository;
+  scans: ScanRepository;
+  savedScreens: SavedScreenRepository;
+  stockFacts: StockFactsRepository;
+  /** Holdings and their ledger of transactions. */
+  portfolio: PortfolioRepository;
+  /** Watchlist entries and fired alerts. */
+  watchlists: WatchlistRepository;
+  dailyCloses: DailyCloseRepository;
 }
 
 export interface Services {
@@ -91,16 +160,47 @@ export interface Services {
   catalog: StockCatalog;
   gateway: MarketGateway;
   ingest: QuoteIngest;
+  ticks: IntradayTicks;
+  /** Fires watchlist price alerts as quotes are recorded; tell it when alert lines change. */
+  priceAlerts: PriceAlerts;
   quotes: QuoteService;
   history: PriceHistory;
   stockDetail: StockDetailService;
   imports: ImportService;
   retention: RetentionService;
+  news: NewsService;
+  /** Sentiment of articles and texts: Gemini with a key, the offline model always. */
+  sentiment: SentimentAnalyser;
+  /** aggregate_sentiment(symbol) and its daily series. */
+  sentimentAggregates: SentimentAggregates;
+  /** Gemini's text generation when GEMINI_API_KEY is set (the AI prediction's narrative). */
+  narrator: Narrator | null;
+  /** Forecasts: the hourly job, the stored predictions and the client's bars. */
+  predictions: PredictionService;
+  /** The latest indicator set of each symbol (the 5-minute job, on demand) and chart series. */
+  indicators: IndicatorService;
+  indicatorSeries: IndicatorSeries;
+  scanner: ScannerService;
+  screens: ScreenService;
+  holdings: HoldingService;
+  watchlist: WatchlistService;
+  transactions: TransactionService;
+  /** Fired alerts: listed and marked read by their owner (recorded by priceAlerts). */
+  alerts: AlertService;
+  portfolioAnalytics: PortfolioAnalytics;
+  stockAnalytics: StockAnalytics;
 }
 
 export function buildRepositories(infra: Infrastructure): Repositories {
   const { db } = infra.database;
-  return { users: new UserRepository(db), sessions: new SessionRepository(db), stocks: new StockRepository(db), prices: new PriceRepository(infra.database) };
+  return {
+    users: new UserRepository(db), sessions: new SessionRepository(db),
+    stocks: new StockRepository(db), prices: new PriceRepository(infra.database), barWindows: new BarWindowRepository(db),
+    dailyCloses: new DailyCloseRepository(db), stockFacts: new StockFactsRepository(db),
+    indicators: new IndicatorRepository(db), scans: new ScanRepository(db), savedScreens: new SavedScreenRepository(db),
+    news: new NewsRepository(db), predictions: new PredictionRepository(db),
+    portfolio: new PortfolioRepository(db), watchlists: new WatchlistRepository(db),
+  };
 }
 
 /** The market data provider this process uses: chosen by config unless the caller brings one (tests). */
@@ -108,19 +208,56 @@ export type ProviderOption = ProviderChoice;
 
 export function buildServices(infra: Infrastructure, repositories: Repositories, provider: ProviderChoice): Services {
   const { config, cache, counters, bus, clock } = infra;
+  // Embedded, one process is the only writer: what every authenticated request reads is memoised here.
+  const memo = infra.redis ? null : new LocalMemo();
   const budget = provider.provider ? new ProviderBudget(counters, provider.provider.name, provider.provider.rateLimit, clock) : null;
   const gateway = new MarketGateway(provider.provider, budget);
   const catalog = new StockCatalog(repositories.stocks, gateway, UNIVERSE);
-  const ingest = new QuoteIngest(catalog, repositories.prices, cache, bus, gateway);
+  // Price alerts fire where quotes are recorded; their state is shared through the counters store.
+  const alerts = new AlertService(repositories.watchlists, clock);
+  const priceAlerts = new PriceAlerts(repositories.watchlists, alerts, bus, counters, clock, infra.log);
+  const ingest = new QuoteIngest(catalog, repositories.prices, cache, bus, gateway, clock, infra.stream && tolerantStream(infra.stream, infra.log), priceAlerts);
   const history = new PriceHistory(repositories.prices, gateway, cache, clock);
   const quotes = new QuoteService(cache, repositories.prices, catalog, gateway, ingest, clock);
+  const indicators = new IndicatorService(catalog, history, repositories.barWindows, repositories.indicators, cache, bus, clock);
+  const gemini = config.geminiApiKey ? createGemini({ apiKey: config.geminiApiKey, model: config.geminiModel, baseUrl: config.geminiBaseUrl, log: infra.log }) : null;
+  const sentiment = new SentimentAnalyser(gemini);
+  const sentimentAggregates = new SentimentAggregates(repositories.news, bus, clock);
+  const newsSources = new NewsSources(
+    config.newsFeeds.length > 0 ? createRssReader({ log: infra.log }) : null,
+    config.newsApiKey ? createNewsApi({ apiKey: config.newsApiKey, baseUrl: config.newsApiBaseUrl, log: infra.log }) : null,
+    counters, clock, { feeds: config.newsFeeds, newsApiDailyRequests: config.newsApiDailyRequests },
+  );
+  const dailyCloses = new DailyCloses(repositories.dailyCloses, history, clock);
   return {
-    accounts: new AccountService(repositories.users, cache, config.rateLimits, clock),
-    tokens: new TokenService(repositories.sessions, cache, { secretKey: config.secretKey, ...config.jwt }, clock),
+    holdings: new HoldingService(repositories.portfolio, catalog, quotes, clock),
+    watchlist: new WatchlistService(repositories.watchlists, catalog, quotes, priceAlerts),
+    transactions: new TransactionService(repositories.portfolio, catalog, clock),
+    alerts,
+    portfolioAnalytics: new PortfolioAnalytics(repositories.portfolio, new LedgerCache(), dailyCloses, catalog, quotes, clock),
+    stockAnalytics: new StockAnalytics(dailyCloses, catalog, clock),
+    news: new NewsService(repositories.news, catalog, newsSources, sentiment, sentimentAggregates, cache, clock, UNIVERSE),
+    sentiment, sentimentAggregates, narrator: gemini,
+    predictions: new PredictionService({
+      catalog, history, predictions: repositories.predictions, bus, clock,
+      model: new ServedModel(config.dataDir === MEMORY ? null : config.dataDir),
+      sentiment: sentimentAggregates, narrator: gemini,
+    }),
+    accounts: new AccountService(repositories.users, cache, config.rateLimits, clock, memo),
+    tokens: new TokenService(repositories.sessions, cache, { secretKey: config.secretKey, ...config.jwt }, clock, memo),
     quotas: new DailyQuotas(counters, clock),
     loginThrottle: new LoginThrottle(counters, config.loginThrottle, clock),
     catalog, gateway, ingest, quotes, history,
-    stockDetail: new StockDetailService(catalog, history, quotes, clock),
+    priceAlerts,
+    ticks: new IntradayTicks(catalog, gateway, ingest, counters, clock, { intervalMs: config.simulatedTickSeconds * 1000, activeSymbols: config.activeSymbols }),
+    stockDetail: new StockDetailService(catalog, history, quotes, clock, indicators),
+    indicators,
+    indicatorSeries: new IndicatorSeries(catalog, history, clock),
+    scanner: new ScannerService(catalog, repositories.barWindows, indicators, repositories.scans, cache, clock, config.activeSymbols),
+    screens: new ScreenService(
+      new ScreenRows(catalog, repositories.barWindows, repositories.stockFacts, indicators, config.activeSymbols),
+      repositories.savedScreens,
+    ),
     imports: new ImportService(repositories.prices, cache),
     retention: new RetentionService(
       repositories.prices, repositories.sessions,
@@ -154,6 +291,10 @@ export async function openRuntime(config: Config, options: InfrastructureOptions
 
 export interface App extends Runtime {
   http: FastifyInstance;
+  /** The WebSocket hub on /ws/market/ and /ws/ (closed, with 1001, by http.close()). */
+  realtime: Hub;
+  /** Start-up work in the background (the first market scan of a fresh install); close() waits for it. */
+  startup: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -176,12 +317,23 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       scale: config.databaseUrl ? 'scaled' : 'embedded',
       database: infra.database,
       redis: infra.redis,
+      degradation: infra.degradation,
       marketData: { provider: provider.provider?.name ?? null, reason: provider.reason },
     },
   });
+  const realtime = await registerRealtime(http, {
+    bus: infra.bus, accounts: services.accounts, tokens: services.tokens, catalog: services.catalog, quotes: services.quotes,
+    clock: infra.clock, log: infra.log, settings: config.realtime,
+  });
+  // A fresh install scans once on start-up when enough bars exist, so the scanner answers before the first close.
+  const startup = services.scanner.ensureScanned(infra.log).then(
+    () => undefined,
+    (error: unknown) => infra.log.warn({ err: error }, `start-up market scan failed: ${(error as Error).message}`),
+  );
   return {
-    ...runtime, http,
+    ...runtime, http, realtime, startup,
     async close() {
+      await startup;
       await http.close();
       await infra.close();
     },

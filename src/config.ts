@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 
 import type { LoginThrottleSettings } from './services/login-throttle.ts';
+import { DEFAULT_NEWS_FEEDS, SYMBOL_PLACEHOLDER } from './providers/news/feeds.ts';
+import type { RealtimeSettings } from './realtime/settings.ts';
 
 export type MarketDataProviderChoice = 'auto' | 'yahoo' | 'simulated' | 'csv';
 
@@ -26,6 +28,10 @@ export interface Config {
   redisUrl: string | null;
   /** Prefix of every Redis key and channel, so several deployments (or test runs) can share one Redis. */
   redisPrefix: string;
+  /** How long a request waits on one Redis command before treating Redis as down. */
+  redisTimeoutMs: number;
+  /** How long a request waits on PostgreSQL for a connection and for one statement. */
+  databaseTimeouts: { connectMs: number; statementMs: number };
   /** refreshReuseGraceSeconds: how long a spent refresh token still works (concurrent tabs) before reuse counts as theft. */
   jwt: { accessTtlSeconds: number; refreshTtlSeconds: number; refreshReuseGraceSeconds: number };
   rateLimits: { basic: number; premium: number; pro: number; anonymous: number };
@@ -41,9 +47,29 @@ export interface Config {
   retention: { intradayDays: number; dailyDays: number };
   /** How many of the largest active symbols the per-minute job fetches. */
   activeSymbols: number;
+  /** How long a job's lock lives without renewal: a dead worker's job is taken over after this. */
+  jobLockMs: number;
   geminiApiKey: string | null;
   newsApiKey: string | null;
+  /** RSS/Atom feeds of headlines; a `{symbol}` in a URL makes it a per-symbol feed. Empty: none. */
+  newsFeeds: string[];
+  /** NewsAPI's address (a local server in tests). */
+  newsApiBaseUrl: string;
+  /** Requests NewsAPI allows this deployment per UTC day (its free plan: 100). */
+  newsApiDailyRequests: number;
+  /** How many of the largest active symbols the news job follows. */
+  newsSymbols: number;
+  /** The Gemini model for sentiment and narratives. */
+  geminiModel: string;
+  /** Gemini's address when it is not Google's (a proxy, or a local server in tests). */
+  geminiBaseUrl: string | null;
   kafkaBootstrapServers: string[];
+  /** The WebSocket hub's limits and timers (src/realtime). */
+  realtime: RealtimeSettings;
+  /** The durable `stock_prices` stream: `auto` is Kafka when brokers are set, else Redis Streams when REDIS_URL is set, else off. */
+  priceStream: { mode: 'auto' | 'off' | 'redis' | 'kafka'; maxLength: number };
+  /** Seconds between the simulated provider's intraday ticks while the market is open; 0 turns them off. */
+  simulatedTickSeconds: number;
 }
 
 /** A bad setting; start-up prints its message as one line and exits with code 2. */
@@ -94,6 +120,29 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
 
 function list(env: Env, name: string): string[] {
   return (text(env, name) ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+/**
+ * NEWS_FEEDS: feed URLs separated by spaces or commas (a comma inside a URL's query stays), `off`
+ * for none; Yahoo Finance's per-symbol headlines when unset.
+ */
+function newsFeeds(env: Env): string[] {
+  const value = text(env, 'NEWS_FEEDS');
+  if (value === undefined) return [...DEFAULT_NEWS_FEEDS];
+  if (['off', 'none'].includes(value.toLowerCase())) return [];
+  const feeds = value.split(/\s+|,(?=\s*https?:\/\/)/i).map((feed) => feed.trim()).filter(Boolean);
+  for (const feed of feeds) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(feed.replaceAll(SYMBOL_PLACEHOLDER, 'AAPL'));
+    } catch {
+      // Reported below.
+    }
+    if (parsed === null || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+      throw new ConfigError('NEWS_FEEDS', `expected http(s) feed URLs separated by spaces or commas (or "off"), got "${feed.slice(0, 80)}"`);
+    }
+  }
+  return feeds;
 }
 
 function url(env: Env, name: string, protocols: string[]): string | undefined {
@@ -181,6 +230,14 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return value as T;
 }
 
+/** PRICE_STREAM, refused when it names a broker that is not configured. */
+function priceStreamMode(env: Env, hasRedis: boolean): Config['priceStream']['mode'] {
+  const mode = oneOf(env, 'PRICE_STREAM', ['auto', 'off', 'redis', 'kafka'], 'auto');
+  if (mode === 'redis' && !hasRedis) throw new ConfigError('PRICE_STREAM', 'redis needs REDIS_URL');
+  if (mode === 'kafka' && list(env, 'KAFKA_BOOTSTRAP_SERVERS').length === 0) throw new ConfigError('PRICE_STREAM', 'kafka needs KAFKA_BOOTSTRAP_SERVERS');
+  return mode;
+}
+
 export function loadConfig(env: Env = readEnv()): Config {
   const debug = boolean(env, 'DEBUG', false);
   const dataDirSetting = text(env, 'STOCKMIND_DATA_DIR') ?? './data';
@@ -202,6 +259,11 @@ export function loadConfig(env: Env = readEnv()): Config {
     databaseUrl: database,
     redisUrl: redis,
     redisPrefix: text(env, 'REDIS_PREFIX') ?? 'stockmind:',
+    redisTimeoutMs: integer(env, 'REDIS_TIMEOUT_MS', 1_000, 50, 60_000),
+    databaseTimeouts: {
+      connectMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 3_000, 100, 120_000),
+      statementMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000),
+    },
     jwt: {
       accessTtlSeconds: accessMinutes * 60,
       refreshTtlSeconds: refreshDays * 86_400,
@@ -228,8 +290,35 @@ export function loadConfig(env: Env = readEnv()): Config {
       dailyDays: integer(env, 'DAILY_RETENTION_DAYS', 5 * 365, 30, 36_500),
     },
     activeSymbols: integer(env, 'ACTIVE_SYMBOLS', 100, 1, 5_000),
+    jobLockMs: integer(env, 'JOB_LOCK_MS', 30_000, 500, 3_600_000),
     geminiApiKey: text(env, 'GEMINI_API_KEY') ?? null,
     newsApiKey: text(env, 'NEWS_API_KEY') ?? null,
+    newsFeeds: newsFeeds(env),
+    newsApiBaseUrl: url(env, 'NEWS_API_BASE_URL', ['https:', 'http:']) ?? 'https://newsapi.org',
+    newsApiDailyRequests: integer(env, 'NEWS_API_DAILY_REQUESTS', 100, 0, 1e7),
+    newsSymbols: integer(env, 'NEWS_SYMBOLS', 50, 1, 5_000),
+    geminiModel: text(env, 'GEMINI_MODEL') ?? 'gemini-flash-latest',
+    geminiBaseUrl: url(env, 'GEMINI_BASE_URL', ['https:', 'http:']) ?? null,
     kafkaBootstrapServers: list(env, 'KAFKA_BOOTSTRAP_SERVERS'),
+    realtime: {
+      symbolsPerConnection: {
+        anonymous: integer(env, 'WS_SYMBOLS_ANONYMOUS', 50, 1, 100_000),
+        basic: integer(env, 'WS_SYMBOLS_BASIC', 100, 1, 100_000),
+        premium: integer(env, 'WS_SYMBOLS_PREMIUM', 250, 1, 100_000),
+        pro: integer(env, 'WS_SYMBOLS_PRO', 1_000, 1, 100_000),
+      },
+      connectionsPerUser: integer(env, 'WS_CONNECTIONS_PER_USER', 20, 1, 1e6),
+      connectionsPerIp: integer(env, 'WS_CONNECTIONS_PER_IP', 200, 1, 1e6),
+      messagesPerSecond: integer(env, 'WS_MESSAGES_PER_SECOND', 20, 1, 1e6),
+      messageBurst: integer(env, 'WS_MESSAGE_BURST', 100, 1, 1e6),
+      heartbeatSeconds: integer(env, 'WS_HEARTBEAT_SECONDS', 30, 1, 3_600),
+      sendBufferBytes: integer(env, 'WS_SEND_BUFFER_BYTES', 1024 * 1024, 64 * 1024, 1024 ** 3),
+      stuckSeconds: integer(env, 'WS_STUCK_SECONDS', 30, 1, 3_600),
+    },
+    priceStream: {
+      mode: priceStreamMode(env, redis !== null),
+      maxLength: integer(env, 'PRICE_STREAM_MAX_LENGTH', 100_000, 100, 1e9),
+    },
+    simulatedTickSeconds: integer(env, 'SIMULATED_TICK_SECONDS', 5, 0, 3_600),
   };
 }

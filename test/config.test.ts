@@ -103,3 +103,26 @@ describe('config', () => {
     expect(env.PATH).toBe(process.env.PATH);
   });
 });
+
+describe('news and sentiment settings', () => {
+  const base = () => ({ STOCKMIND_DATA_DIR: tempDir() });
+
+  it('reads Yahoo Finance\'s per-symbol headlines, the top 50 symbols, 100 NewsAPI requests a day and Gemini Flash by default', () => {
+    const config = loadConfig(base());
+    expect(config.newsFeeds).toEqual(['https://feeds.finance.yahoo.com/rss/2.0/headline?s={symbol}&region=US&lang=en-US']);
+    expect(config).toMatchObject({ newsSymbols: 50, newsApiDailyRequests: 100, newsApiBaseUrl: 'https://newsapi.org', geminiModel: 'gemini-flash-latest', geminiBaseUrl: null, newsApiKey: null, geminiApiKey: null });
+  });
+
+  it('takes feeds separated by spaces or commas, keeping commas inside a URL, and "off" for none', () => {
+    const config = loadConfig({ ...base(), NEWS_FEEDS: 'https://a.example/rss?s={symbol},https://b.example/feed?tags=x,y  http://c.example/atom.xml' });
+    expect(config.newsFeeds).toEqual(['https://a.example/rss?s={symbol}', 'https://b.example/feed?tags=x,y', 'http://c.example/atom.xml']);
+    expect(loadConfig({ ...base(), NEWS_FEEDS: 'off' }).newsFeeds).toEqual([]);
+  });
+
+  it('refuses a feed that is no http(s) URL, and a bad Gemini address, naming the variable', () => {
+    expect(errorOf({ ...base(), NEWS_FEEDS: 'ftp://a.example/rss' }).variable).toBe('NEWS_FEEDS');
+    expect(errorOf({ ...base(), NEWS_FEEDS: 'feeds please' }).variable).toBe('NEWS_FEEDS');
+    expect(errorOf({ ...base(), GEMINI_BASE_URL: 'localhost:8080' }).variable).toBe('GEMINI_BASE_URL');
+    expect(errorOf({ ...base(), NEWS_SYMBOLS: '0' }).variable).toBe('NEWS_SYMBOLS');
+  });
+});

@@ -8,21 +8,29 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
+import { lazyChild } from '../logging.ts';
 import type { Config } from '../config.ts';
 import { invalid } from '../domain/errors.ts';
 import { ErrorEnvelope, errorBody } from './envelope.ts';
 import { registerAuth, type AuthDeps } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { registerJsonBody } from './plugins/json-body.ts';
-import { registerSecurityHeaders } from './plugins/security-headers.ts';
+import { helmetHeaders, SECURITY_HEADERS } from './plugins/security-headers.ts';
 import { registerValidation } from './plugins/validation.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes, type HealthDeps } from './routes/health.ts';
 import { homeRoutes } from './routes/home.ts';
 import { marketRoutes, type MarketRouteDeps } from './routes/market.ts';
+import { analyticsRoutes, type AnalyticsRouteDeps } from './routes/analytics.ts';
+import { portfolioRoutes, type PortfolioRouteDeps } from './routes/portfolio.ts';
+import { newsRoutes, type NewsRouteDeps } from './routes/news.ts';
+import { predictionRoutes, type PredictionRouteDeps } from './routes/predictions.ts';
 import type { AuthRouteDeps } from './routes/auth.ts';
+import { indicatorRoutes, type IndicatorRouteDeps } from './routes/indicators.ts';
+import { scannerRoutes, type ScannerRouteDeps } from './routes/scanner.ts';
+import { screenRoutes, type ScreenRouteDeps } from './routes/screens.ts';
 
-export type HttpDeps = AuthDeps & AuthRouteDeps & MarketRouteDeps & { health: HealthDeps };
+export type HttpDeps = AuthDeps & AuthRouteDeps & MarketRouteDeps & NewsRouteDeps & PredictionRouteDeps & IndicatorRouteDeps & ScannerRouteDeps & ScreenRouteDeps & PortfolioRouteDeps & AnalyticsRouteDeps & { health: HealthDeps };
 
 export const BODY_LIMIT = 1024 * 1024;
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
@@ -70,13 +78,18 @@ export async function buildServer(config: Config, log: Logger, deps: HttpDeps): 
     bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    // A request's logger is made when it first logs at an enabled level, not for every request.
+    childLoggerFactory: (logger, bindings, options) => lazyChild(logger as unknown as Logger, bindings, options) as unknown as FastifyBaseLogger,
     // Keep a caller's request id when it is sane, so one id follows a request across services.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
+  // The headers every answer carries, computed once; set in the one hook every request passes.
+  const headers = { ...helmetHeaders(SECURITY_HEADERS) };
   app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(headers);
     reply.header('X-Request-Id', request.id);
     // A NUL in a path or query value can never be stored or matched: refuse it up front.
     if (request.url.includes('%00')) return done(invalid('NUL characters are not allowed in URLs.', { url: ['Remove %00 from the path or query.'] }));
@@ -105,7 +118,6 @@ export async function buildServer(config: Config, log: Logger, deps: HttpDeps): 
     // An OPTIONS request that is not a CORS preflight goes on to the routes (and their 404/405 envelope).
     strictPreflight: false,
   });
-  registerSecurityHeaders(app);
   app.addHook('onRoute', (route) => {
     // The docs are static and public: no credentials, no quota.
     if (route.url.startsWith('/api/docs')) route.config = { ...route.config, auth: 'none', rateLimit: false };
@@ -133,5 +145,12 @@ export async function buildServer(config: Config, log: Logger, deps: HttpDeps): 
   healthRoutes(app, deps.health);
   authRoutes(app, deps);
   marketRoutes(app, deps);
+  portfolioRoutes(app, deps);
+  analyticsRoutes(app, deps);
+  newsRoutes(app, deps);
+  predictionRoutes(app, deps);
+  indicatorRoutes(app, deps);
+  scannerRoutes(app, deps);
+  screenRoutes(app, deps);
   return app;
 }

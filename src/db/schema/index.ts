@@ -1,3 +1,4 @@
 export * from './auth.ts';
 export * from './market.ts';
+export * from './news.ts';
 export * from './portfolio.ts';

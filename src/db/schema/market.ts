@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, index, integer, numeric, pgTable, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, date, index, integer, jsonb, numeric, pgTable, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { users } from './auth.ts';
 import { createdAt, instant, money, price, updatedAt } from './columns.ts';
 
@@ -117,40 +117,26 @@ export const marketScanResults = pgTable('market_scan_results', {
   check('market_scan_results_trend_check', sql`${t.trend} in ('Bullish', 'Bearish', 'Neutral')`),
 ]);
 
-export const newsArticles = pgTable('news_articles', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  symbol: symbolRef(),
-  title: varchar('title', { length: 500 }).notNull(),
-  description: text('description'),
-  source: varchar('source', { length: 200 }),
-  url: varchar('url', { length: 1000 }).notNull(),
-  urlToImage: varchar('url_to_image', { length: 1000 }),
-  publishedAt: instant('published_at').notNull(),
-  createdAt: createdAt(),
-}, (t) => [
-  // Fetching the same feed twice stores each article once.
-  uniqueIndex('news_articles_symbol_url_key').on(t.symbol, t.url),
-  index('news_articles_symbol_published_at_idx').on(t.symbol, t.publishedAt),
-]);
-
-export const sentiments = pgTable('sentiments', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  symbol: symbolRef(),
-  // Optional 1:1 with its article (an aggregate or a manual analysis has none).
-  articleId: uuid('article_id').references(() => newsArticles.id, { onDelete: 'cascade' }),
-  aiSentiment: varchar('ai_sentiment', { length: 8 }).notNull(),
-  aiScore: numeric('ai_score', { precision: 6, scale: 4 }).notNull(),
-  analysis: text('analysis'),
-  model: varchar('model', { length: 64 }),
-  createdAt: createdAt(),
-}, (t) => [
-  uniqueIndex('sentiments_article_id_key').on(t.articleId),
-  index('sentiments_symbol_created_at_idx').on(t.symbol, t.createdAt),
-  check('sentiments_ai_sentiment_check', sql`${t.aiSentiment} in ('positive', 'neutral', 'negative')`),
-  check('sentiments_ai_score_check', sql`${t.aiScore} between -1 and 1`),
-]);
+// news_articles, news_article_symbols and sentiments: see news.ts.
 
 const trend = (name: string) => varchar(name, { length: 10 });
+
+/** A term's served model and how it did in its walk-forward backtest (ratios; percents 0–100; null when undefined). */
+export interface TermTrackRecord {
+  model: string;
+  mase: number | null;
+  directionalAccuracy: number | null;
+  coverage80: number | null;
+  upShare: number | null;
+  beatsRandomWalk: boolean;
+  /** The LSTM's MASE at this horizon, whichever model served. */
+  lstmMase: number | null;
+  /** Why this model served: the lowest backtest MASE, or why the LSTM could not. */
+  reason: string;
+  /** What the record was measured on. */
+  basis: string;
+}
+
 const confidence = (name: string) => numeric(name, { precision: 5, scale: 2 });
 const changePercent = (name: string) => numeric(name, { precision: 12, scale: 4 });
 
@@ -175,6 +161,24 @@ export const stockPredictions = pgTable('stock_predictions', {
   bullishScore: integer('bullish_score').notNull(),
   riskLevel: varchar('risk_level', { length: 8 }).notNull(),
   overallSentiment: varchar('overall_sentiment', { length: 16 }).notNull(),
+  // The 80 % interval of each term, from the served model's backtest residuals.
+  shortTermLow: price('short_term_low'),
+  shortTermHigh: price('short_term_high'),
+  mediumTermLow: price('medium_term_low'),
+  mediumTermHigh: price('medium_term_high'),
+  longTermLow: price('long_term_low'),
+  longTermHigh: price('long_term_high'),
+  /** Session date of the last daily bar the forecast read. */
+  asOf: date('as_of', { mode: 'string' }),
+  modelVersion: varchar('model_version', { length: 64 }),
+  /** user | shipped: which saved model served. */
+  modelSource: varchar('model_source', { length: 16 }),
+  /** Per horizon ("7", "30", "90"): the model that served it and its walk-forward backtest record. */
+  backtest: jsonb('backtest').$type<Record<string, TermTrackRecord>>(),
+  indicators: jsonb('indicators').$type<Record<string, number | null>>(),
+  signals: jsonb('signals').$type<Record<string, string>>(),
+  /** news (the sentiment aggregate) or forecast (derived from the forecast and indicators). */
+  sentimentSource: varchar('sentiment_source', { length: 16 }),
 }, (t) => [
   uniqueIndex('stock_predictions_symbol_predicted_at_key').on(t.symbol, t.predictedAt),
   check('stock_predictions_bullish_score_check', sql`${t.bullishScore} between 0 and 100`),

@@ -24,21 +24,11 @@ export interface Quote {
 }
 
 /** A quote as the API, the cache and the bus carry it: JSON, with the instant as an ISO string. */
-export interface QuoteView {
-  symbol: string;
-  price: number;
-  change: number;
-  changePercent: number;
-  open: number | null;
-  high: number | null;
-  low: number | null;
-  previousClose: number | null;
-  volume: number;
-  currency: string;
+export type QuoteView = Omit<Quote, 'timestamp' | 'marketCap' | 'source'> & {
   source: string;
   /** When the price was struck. */
   timestamp: string;
-}
+};
 
 /** A stored bar with the source of its series. */
 export interface SourcedBar extends Bar {

@@ -7,6 +7,7 @@ import { invalid } from '../../domain/errors.ts';
 import { PERIODS } from '../../domain/market/period.ts';
 import { normalizeSymbol } from '../../domain/market/symbol.ts';
 import { addDays, DAY_MS, dateField, type Clock } from '../../domain/time.ts';
+import { INDICATOR_WIRE_NAMES } from '../../services/indicators/names.ts';
 import type { StockCatalog } from '../../services/market/catalog.ts';
 import type { QuoteService } from '../../services/market/quotes.ts';
 import type { StockDetailService } from '../../services/market/stock-detail.ts';
@@ -32,7 +33,11 @@ const QuoteSchema = Type.Object({
   volume: Type.Integer(), currency: Type.String(), source: Type.String(), timestamp: DateTime,
 });
 
-const Indicators = Type.Union([Type.Record(Type.String(), NullableNum), Type.Null()], { description: 'null until indicators are computed' });
+const Indicators = Type.Union([Type.Object({
+  asOf: Type.String({ description: 'Session date of the daily bar the values are computed at: the newest one' }),
+  close: Num,
+  ...Object.fromEntries(INDICATOR_WIRE_NAMES.map((name) => [name, NullableNum])),
+}), Type.Null()], { description: 'RSI 14, MACD (12, 26, 9), SMA 20/50/200, EMA 12/26, Bollinger (20, 2), ATR 14, OBV, Stochastic (14, 3, 3), ADX 14, CCI 20, MFI 14, Williams %R 14 at the newest daily bar (each null while the history is too short for it); null when the stock has no daily bar' });
 
 const Coverage = Type.Object({
   from: Type.String(), to: Type.String(),

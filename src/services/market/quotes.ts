@@ -9,7 +9,7 @@ import { isRealSource } from '../../domain/market/source.ts';
 import type { Clock } from '../../domain/time.ts';
 import type { Log } from '../../logging.ts';
 import type { StockCatalog } from './catalog.ts';
-import { ON_DEMAND_WAIT_MS, type MarketGateway } from './gateway.ts';
+import { onDemand, type MarketGateway } from './gateway.ts';
 import { quoteKey, type QuoteIngest } from './quote-ingest.ts';
 
 export interface QuoteAnswer {
@@ -50,10 +50,15 @@ export class QuoteService {
    * job's), else from stored bars. A provider failure only makes the answer older.
    */
   async latest(symbol: string, currency: string, log: Log): Promise<QuoteView | null> {
+    return (await this.live(symbol, log)) ?? this.fromStore(symbol, currency);
+  }
+
+  /** The cached quote, else one fetched now (and recorded, today's bars with it); null when neither can be had. */
+  async live(symbol: string, log: Log): Promise<QuoteView | null> {
     const cached = await this.cache.get<QuoteView>(quoteKey(symbol));
     if (cached) return cached;
     const [fetched] = await this.fetch([symbol], log);
-    return fetched ?? this.fromStore(symbol, currency);
+    return fetched ?? null;
   }
 
   /** Fetches and records quotes for symbols the provider may price; failures answer nothing. */
@@ -63,7 +68,7 @@ export class QuoteService {
     if (allowed.length === 0) return [];
     let quotes;
     try {
-      quotes = await this.gateway.quotes(allowed, { waitMs: ON_DEMAND_WAIT_MS });
+      quotes = await this.gateway.quotes(allowed, onDemand());
     } catch (error) {
       if (!(error instanceof Unavailable)) throw error;
       log.warn({ symbols: allowed.length }, `on-demand quotes failed: ${error.message}`);
@@ -93,7 +98,7 @@ export class QuoteService {
         continue;
       }
       try {
-        const stock = await this.catalog.resolve(symbol, { waitMs: ON_DEMAND_WAIT_MS });
+        const stock = await this.catalog.resolve(symbol, onDemand());
         missing.push({ symbol, currency: stock.currency });
       } catch (error) {
         if (error instanceof NotFound) unknown.push(symbol);

@@ -1,13 +1,15 @@
 // The stock detail answer (API_CONTRACT's Market section): the stock, its latest quote, its
-// history over the asked range with what that range covers, and the 52-week range.
+// history over the asked range with what that range covers, the 52-week range, and the indicator
+// set at the newest daily bar.
 import { invalid, Unavailable } from '../../domain/errors.ts';
 import { sessionDateOf, type BarInterval } from '../../domain/market/bar.ts';
 import { periodStart, type Period } from '../../domain/market/period.ts';
 import { ageSeconds } from '../../domain/market/quote.ts';
 import { DAY_MS, dateField, type Clock } from '../../domain/time.ts';
 import type { Log } from '../../logging.ts';
+import type { IndicatorService } from '../indicators/service.ts';
 import type { StockCatalog } from './catalog.ts';
-import { ON_DEMAND_WAIT_MS } from './gateway.ts';
+import { onDemand } from './gateway.ts';
 import type { PriceHistory } from './history.ts';
 import type { QuoteService } from './quotes.ts';
 
@@ -45,21 +47,29 @@ export class StockDetailService {
     private readonly history: PriceHistory,
     private readonly quotes: QuoteService,
     private readonly clock: Clock,
+    private readonly indicators: IndicatorService,
   ) {}
 
   async detail(rawSymbol: string, range: DetailRange, log: Log) {
     const now = this.clock.now();
     const { from, to } = detailWindow(range, now);
-    const stock = await this.catalog.resolve(rawSymbol, { waitMs: ON_DEMAND_WAIT_MS });
+    const stock = await this.catalog.resolve(rawSymbol, onDemand());
     const { symbol } = stock;
     const yearAgo = new Date(now.getTime() - 365 * DAY_MS);
-    // The daily history is made whole first: it is also what an uncached quote is worked out from.
-    const daily = await this.history.daily(symbol, range.interval === '1d' ? from : yearAgo, range.interval === '1d' ? to : now, log, { waitMs: ON_DEMAND_WAIT_MS });
-    const quote = await this.quotes.latest(symbol, stock.currency, log);
+    // The live quote first: recording it stores today's bar, so the history and indicators below
+    // include the session in progress. Then the history is made whole; without a live quote, the
+    // price is worked out from it.
+    const live = await this.quotes.live(symbol, log);
+    const daily = await this.history.daily(symbol, range.interval === '1d' ? from : yearAgo, range.interval === '1d' ? to : now, log, onDemand());
+    const quote = live ?? await this.quotes.fromStore(symbol, stock.currency);
     if (!quote) throw new Unavailable(`No price data for ${symbol} yet.`, 60);
     const bars = range.interval === '1d' ? daily.bars : await this.history.minute(symbol, from, to);
     // The 52 weeks before the quote: for a series that ended years ago, its last year.
     const week52 = await this.history.range52w(symbol, new Date(quote.timestamp));
+    // At the last bar of the daily history this answer was built from (the newest when it has none
+    // in range); computed now when the job has not run yet.
+    const lastDaily = daily.bars.at(-1);
+    const indicators = lastDaily ? await this.indicators.at(symbol, lastDaily) : await this.indicators.latest(symbol);
     return {
       symbol,
       name: stock.name,
@@ -81,7 +91,7 @@ export class StockDetailService {
         volume: bar.volume,
       })),
       coverage: range.interval === '1d' ? daily.coverage : null,
-      indicators: null,
+      indicators,
       source: quote.source,
       asOf: quote.timestamp,
       ageSeconds: ageSeconds(quote.timestamp, now),

@@ -18,7 +18,9 @@ describe(`stock detail (${SCALE})`, () => {
     const answer = await m.server.call('GET', '/api/market/stock/AAPL/');
     expect(answer.status).toBe(200);
     const data = answer.body.data;
-    expect(data).toMatchObject({ symbol: 'AAPL', name: 'Apple Inc.', currency: 'USD', source: 'simulated', indicators: null, sector: 'Information Technology' });
+    expect(data).toMatchObject({ symbol: 'AAPL', name: 'Apple Inc.', currency: 'USD', source: 'simulated', sector: 'Information Technology' });
+    // Filled from the indicators service (issue 15): at the last bar of the same answer's history.
+    expect(data.indicators).toMatchObject({ asOf: expect.any(String), rsi: expect.any(Number), sma200: expect.any(Number) });
     for (const key of ['price', 'change', 'changePercent', 'volume', 'high52w', 'low52w']) expect(typeof data[key]).toBe('number');
     expect(data.price).toBeGreaterThan(0);
     // Filled from the provider's profile on first sight: never a made-up 0.
