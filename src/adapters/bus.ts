@@ -2,6 +2,7 @@
 // EventEmitter embedded, Redis pub/sub scaled (any instance can serve any client).
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
+import { redisUnavailable } from './redis.ts';
 
 export type BusHandler = (message: unknown) => void;
 export type Unsubscribe = () => Promise<void>;
@@ -56,7 +57,11 @@ export class RedisBus implements Bus {
   }
 
   async publish(channel: string, message: unknown): Promise<void> {
-    await this.publisher.publish(this.prefix + channel, JSON.stringify(message));
+    try {
+      await this.publisher.publish(this.prefix + channel, JSON.stringify(message));
+    } catch (error) {
+      throw redisUnavailable(error);
+    }
   }
 
   async subscribe(channel: string, handler: BusHandler): Promise<Unsubscribe> {

@@ -2,6 +2,7 @@
 // Redis scaled (so counters and revocations are shared by every API instance).
 import { LRUCache } from 'lru-cache';
 import type { Redis } from 'ioredis';
+import { redisUnavailable } from './redis.ts';
 
 export interface Cache {
   get<T>(key: string): Promise<T | null>;
@@ -15,7 +16,12 @@ export interface Cache {
   close(): Promise<void>;
 }
 
-export class MemoryCache implements Cache {
+/** Counters that can count without waiting: the in-process ones (a request path counts synchronously). */
+export interface SyncCounters {
+  incrementNow(key: string, ttlSeconds: number): number;
+}
+
+export class MemoryCache implements Cache, SyncCounters {
   // Values are kept as JSON, exactly as Redis keeps them: what works embedded works scaled
   // (a Date comes back as a string on both), and callers never share an object with the cache.
   private readonly entries: LRUCache<string, string>;
@@ -44,6 +50,10 @@ export class MemoryCache implements Cache {
   }
 
   async increment(key: string, ttlSeconds: number): Promise<number> {
+    return this.incrementNow(key, ttlSeconds);
+  }
+
+  incrementNow(key: string, ttlSeconds: number): number {
     const current = this.entries.get(key);
     if (current === undefined) {
       this.entries.set(key, '1', { ttl: ttlSeconds * 1000 });
@@ -61,6 +71,12 @@ export class MemoryCache implements Cache {
   }
 }
 
+/** Whether these counters can count synchronously (the in-process adapter can; Redis cannot). */
+export function syncCounters(cache: Cache): SyncCounters | null {
+  return 'incrementNow' in cache ? (cache as Cache & SyncCounters) : null;
+}
+
+/** The Redis cache. A failed command throws Unavailable; what to do about it is the caller's choice (see degraded.ts). */
 export class RedisCache implements Cache {
   constructor(private readonly redis: Redis, private readonly prefix: string) {}
 
@@ -68,35 +84,43 @@ export class RedisCache implements Cache {
     return this.prefix + key;
   }
 
+  private async run<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      throw redisUnavailable(error);
+    }
+  }
+
   async get<T>(key: string): Promise<T | null> {
-    const raw = await this.redis.get(this.key(key));
+    const raw = await this.run(() => this.redis.get(this.key(key)));
     return raw === null ? null : (JSON.parse(raw) as T);
   }
 
   async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
-    await this.redis.set(this.key(key), JSON.stringify(value), 'EX', Math.max(1, Math.ceil(ttlSeconds)));
+    await this.run(() => this.redis.set(this.key(key), JSON.stringify(value), 'EX', Math.max(1, Math.ceil(ttlSeconds))));
   }
 
   async add(key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
-    const reply = await this.redis.set(this.key(key), JSON.stringify(value), 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX');
+    const reply = await this.run(() => this.redis.set(this.key(key), JSON.stringify(value), 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX'));
     return reply === 'OK';
   }
 
   async delete(key: string): Promise<void> {
-    await this.redis.del(this.key(key));
+    await this.run(() => this.redis.del(this.key(key)));
   }
 
   async increment(key: string, ttlSeconds: number): Promise<number> {
     const full = this.key(key);
     // One round trip; EXPIRE NX sets the TTL only on the first increment of the window.
-    const results = await this.redis.multi().incr(full).expire(full, Math.max(1, Math.ceil(ttlSeconds)), 'NX').exec();
+    const results = await this.run(() => this.redis.multi().incr(full).expire(full, Math.max(1, Math.ceil(ttlSeconds)), 'NX').exec());
     const [error, count] = results?.[0] ?? [new Error('empty MULTI reply'), null];
-    if (error) throw error;
+    if (error) throw redisUnavailable(error);
     return Number(count);
   }
 
   async ping(): Promise<void> {
-    await this.redis.ping();
+    await this.run(() => this.redis.ping());
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 // The CLI edge: every command runs through here, and an error becomes one line on stderr and an
 // exit code by what it means — 2 for configuration and start-up problems (a bad setting, a port in
 // use), 1 for a refused request (bad input, unknown, conflict), 3 for a dependency that is down.
-import { AppError } from '../domain/errors.ts';
+import { meaningOf, type AppError } from '../domain/errors.ts';
 import { ConfigError } from '../config.ts';
 
 export const EXIT = { ok: 0, refused: 1, setup: 2, unavailable: 3 } as const;
@@ -20,7 +20,8 @@ export async function run(action: () => Promise<void>): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) return fail(`configuration error: ${error.message}`, EXIT.setup);
     if (error instanceof SetupError) return fail(error.message, EXIT.setup);
-    if (error instanceof AppError) return fail(describe(error), error.kind === 'unavailable' ? EXIT.unavailable : EXIT.refused);
+    const meaning = meaningOf(error);
+    if (meaning) return fail(describe(meaning), meaning.kind === 'unavailable' ? EXIT.unavailable : EXIT.refused);
     throw error;
   }
 }

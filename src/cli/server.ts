@@ -26,10 +26,13 @@ export async function start(settings: Config): Promise<void> {
   const scheduler = settings.redisUrl
     ? null
     : startInProcessScheduler({ schedule: SCHEDULE, handlers: jobHandlers(app.services, settings), log, clock: app.infra.clock });
+  // The simulated market's intraday ticks: here embedded, in the workers scaled.
+  const ticks = settings.redisUrl ? null : app.services.ticks.start(log);
   try {
     await app.http.listen({ port: settings.port, host: settings.host });
   } catch (error) {
     scheduler?.stop();
+    ticks?.stop();
     await app.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new SetupError(`port ${settings.port} is already in use on ${settings.host}: stop the program using it, or start on another port with PORT=8001`);
@@ -53,6 +56,7 @@ export async function start(settings: Config): Promise<void> {
     stopping = true;
     log.info(`${signal} received: closing`);
     scheduler?.stop();
+    ticks?.stop();
     await app.close();
     process.exit(0);
   };
@@ -71,10 +75,13 @@ export async function worker(settings: Config, queues: QueueName[]): Promise<voi
   const log = runtime.infra.log;
   log.info(`market data: ${runtime.provider.reason}`);
   const workers = await startWorkers({
-    redisUrl, prefix: settings.redisPrefix, queues, schedule: SCHEDULE, handlers: jobHandlers(runtime.services, settings), log,
+    redisUrl, prefix: settings.redisPrefix, queues, schedule: SCHEDULE, handlers: jobHandlers(runtime.services, settings), log, lockMs: settings.jobLockMs,
   });
   log.info(`worker consuming ${queues.join(', ')}`);
+  // Every worker runs the simulated ticks; a shared claim per tick makes each happen once.
+  const ticks = runtime.services.ticks.start(log);
   const stop = async () => {
+    ticks.stop();
     await workers.close();
     await runtime.infra.close();
     process.exit(0);

@@ -12,7 +12,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { MEMORY } from '../config.ts';
-import { Conflict } from '../domain/errors.ts';
+import { Conflict, Unavailable } from '../domain/errors.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -112,17 +112,89 @@ export function openEmbedded(dataDir: string): Database {
   };
 }
 
-export function openPostgres(url: string, options: { max?: number } = {}): Database {
+/** How long a request may wait on PostgreSQL: for a connection, and for one statement. */
+export interface PostgresTimeouts {
+  connectMs: number;
+  statementMs: number;
+}
+
+// Errors that mean "the database cannot answer now" rather than "this query is wrong": the server
+// is down, restarting or overloaded, our connection was cut (pg_terminate_backend, a failover),
+// no connection came free in time, or the statement ran past its timeout.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN',
+  '57P01', '57P02', '57P03', '57014', '53300', '08000', '08001', '08003', '08004', '08006']);
+const UNAVAILABLE_MESSAGES = /connection terminated|timeout exceeded when trying to connect|connection error and is not queryable|not queryable|query read timeout|server closed the connection/i;
+
+function isUnavailable(error: unknown): boolean {
+  if (error instanceof Unavailable) return true;
+  const code = (error as { code?: unknown }).code;
+  return (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) || (error instanceof Error && UNAVAILABLE_MESSAGES.test(error.message));
+}
+
+const databaseUnavailable = (error: unknown) => (error instanceof Unavailable ? error : new Unavailable('The database is unavailable; try again shortly.', 5, { cause: error }));
+
+/** A read that may safely run again on another connection. */
+const isRead = (query: unknown) => /^\s*(select|with\b(?![\s\S]*\b(insert|update|delete)\b))/i.test(typeof query === 'string' ? query : (query as { text?: string })?.text ?? '');
+
+type Query = (...args: unknown[]) => Promise<unknown>;
+
+/**
+ * The pool's queries, with their failures given a meaning: a cut connection or a database that is
+ * down becomes Unavailable (503 at the edge, a retry for a job). A read on the pool is retried once
+ * on a fresh connection; a statement inside a transaction never is (its transaction is gone).
+ */
+function guardQueries(pool: pg.Pool): void {
+  const poolQuery = pool.query.bind(pool) as Query;
+  (pool as unknown as { query: Query }).query = async (...args: unknown[]) => {
+    try {
+      return await poolQuery(...args);
+    } catch (error) {
+      if (!isUnavailable(error)) throw error;
+      if (!isRead(args[0])) throw databaseUnavailable(error);
+      try {
+        return await poolQuery(...args);
+      } catch (again) {
+        throw isUnavailable(again) ? databaseUnavailable(again) : again;
+      }
+    }
+  };
+  pool.on('connect', (client) => {
+    // A checked-out client whose connection is cut emits 'error': without a listener the process
+    // would crash. Its query in flight fails on its own, and the pool drops the broken client.
+    client.on('error', () => {});
+    const clientQuery = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const result = clientQuery(...args);
+      // A COPY stream (a submittable) is returned as it is; its failures surface on the stream.
+      if (!(result instanceof Promise)) return result;
+      return result.catch((error: unknown) => {
+        throw isUnavailable(error) ? databaseUnavailable(error) : error;
+      });
+    };
+  });
+  // pool.query itself connects with a callback: that form passes through untouched.
+  const connect = pool.connect.bind(pool) as (callback?: unknown) => Promise<pg.PoolClient> | undefined;
+  (pool as unknown as { connect: (callback?: unknown) => unknown }).connect = (callback?: unknown) => {
+    if (typeof callback === 'function') return connect(callback);
+    return connect()!.catch((error: unknown) => {
+      throw isUnavailable(error) ? databaseUnavailable(error) : error;
+    });
+  };
+}
+
+export function openPostgres(url: string, options: { max?: number; timeouts?: PostgresTimeouts } = {}): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
-    connectionTimeoutMillis: 5_000,
-    // A stuck query must not hold a connection forever.
-    statement_timeout: 30_000,
+    // Never wait long for a connection: a request answers 503 instead of hanging.
+    connectionTimeoutMillis: options.timeouts?.connectMs ?? 3_000,
+    // A stuck query must not hold a connection (or a request) for long; bulk loads lift this locally.
+    statement_timeout: options.timeouts?.statementMs ?? 10_000,
     application_name: 'stockmind',
   });
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  guardQueries(pool);
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,
@@ -143,6 +215,6 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
   };
 }
 
-export function openDatabase(config: { databaseUrl: string | null; dataDir: string }): Database {
-  return config.databaseUrl ? openPostgres(config.databaseUrl) : openEmbedded(config.dataDir);
+export function openDatabase(config: { databaseUrl: string | null; dataDir: string; databaseTimeouts?: PostgresTimeouts }): Database {
+  return config.databaseUrl ? openPostgres(config.databaseUrl, { timeouts: config.databaseTimeouts }) : openEmbedded(config.dataDir);
 }

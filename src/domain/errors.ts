@@ -62,3 +62,14 @@ export const unauthenticated = (message: string, fields: FieldErrors = {}) => ne
 export const forbidden = (message: string) => new Forbidden(message);
 export const notFound = (message = 'Not found.') => new NotFound(message);
 export const conflict = (message: string, fields: FieldErrors = {}) => new Conflict(message, fields);
+
+/**
+ * The meaning of an error: itself, or the first AppError in its chain of causes (a driver or an
+ * ORM may wrap ours, as drizzle wraps a query's failure); null when none has one.
+ */
+export function meaningOf(error: unknown): AppError | null {
+  for (let current = error, depth = 0; current instanceof Error && depth < 8; current = current.cause, depth += 1) {
+    if (current instanceof AppError) return current;
+  }
+  return null;
+}

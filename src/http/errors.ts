@@ -1,7 +1,7 @@
 // The HTTP edge's one translation of every error into the envelope: ours by meaning (AppError),
 // validation, Fastify's own, and values the database refused.
 import type { FastifyError } from 'fastify';
-import { AppError, RateLimited, Unavailable, type ErrorKind } from '../domain/errors.ts';
+import { meaningOf, RateLimited, Unavailable, type ErrorKind } from '../domain/errors.ts';
 import { errorBody, type ErrorEnvelope } from './envelope.ts';
 
 export const STATUS_OF: Record<ErrorKind, number> = {
@@ -71,11 +71,12 @@ const INVALID_VALUE_STATES = new Set(['22001', '22003', '22007', '22008', '22021
 const PART_NAMES: Record<string, string> = { body: 'request body', querystring: 'query string', params: 'path', headers: 'headers' };
 
 /** Any error reaching the handler, as the status and envelope to answer with. */
-export function toEnvelope(error: FastifyError | AppError | Error): { status: number; body: ErrorEnvelope; headers: Record<string, string>; unexpected?: boolean } {
-  if (error instanceof AppError) {
-    const status = STATUS_OF[error.kind];
-    const retryAfter = error instanceof RateLimited || error instanceof Unavailable ? error.retryAfterSeconds : null;
-    return { status, body: errorBody(status, error.message, error.fields), headers: retryAfter === null ? {} : { 'Retry-After': String(Math.max(1, Math.ceil(retryAfter))) } };
+export function toEnvelope(error: FastifyError | Error): { status: number; body: ErrorEnvelope; headers: Record<string, string>; unexpected?: boolean } {
+  const meaning = meaningOf(error);
+  if (meaning) {
+    const status = STATUS_OF[meaning.kind];
+    const retryAfter = meaning instanceof RateLimited || meaning instanceof Unavailable ? meaning.retryAfterSeconds : null;
+    return { status, body: errorBody(status, meaning.message, meaning.fields), headers: retryAfter === null ? {} : { 'Retry-After': String(Math.max(1, Math.ceil(retryAfter))) } };
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {

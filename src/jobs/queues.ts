@@ -104,6 +104,12 @@ export interface StartWorkersOptions {
   log: Log;
   /** Jobs run at once per queue on this process. */
   concurrency?: number;
+  /**
+   * How long a running job's lock lives without renewal: a worker that dies (SIGKILL, a lost
+   * machine) stops renewing, and after this long another worker takes the job over (BullMQ's
+   * stalled-job check runs at the same period).
+   */
+  lockMs?: number;
 }
 
 export interface Workers {
@@ -118,11 +124,24 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
   const workers: Worker[] = [];
   try {
     await ensureJobSchedulers(redis, prefix, served, handlers);
+    // A Redis that comes back empty (restarted without persistence) has lost the schedulers:
+    // every reconnection puts them back (an upsert, so a Redis that kept them is unchanged).
+    let connected = true;
+    redis.on('close', () => { connected = false; });
+    redis.on('ready', () => {
+      if (connected) return;
+      connected = true;
+      ensureJobSchedulers(redis, prefix, served, handlers).then(
+        ({ upserted }) => log.info({ schedulers: upserted }, 'Redis is back: job schedulers ensured'),
+        (error: unknown) => log.warn({ err: error }, 'Redis is back but the job schedulers could not be ensured yet'),
+      );
+    });
     for (const queueName of queues) {
       const worker = new Worker(queueName, (job: Job) => processJob(job, queueName, schedule, handlers, log), {
         connection: redis,
         prefix: bullPrefix(prefix),
         concurrency: options.concurrency ?? 1,
+        ...(options.lockMs ? { lockDuration: options.lockMs, stalledInterval: options.lockMs } : {}),
         settings: {
           backoffStrategy: (attemptsMade, _type, _error, job) => schedule.find((row) => row.name === job?.name)?.retry.delaysMs[attemptsMade - 1] ?? 0,
         },

@@ -4,7 +4,7 @@
 // call this, so a job behaves the same on both scales.
 import { Counter, Histogram } from 'prom-client';
 import { gateOpen } from '../domain/calendar/gates.ts';
-import { AppError } from '../domain/errors.ts';
+import { meaningOf } from '../domain/errors.ts';
 import { redactParams, type Log } from '../logging.ts';
 import type { ScheduledJob } from './schedule.ts';
 
@@ -35,7 +35,8 @@ const runs = new Counter({ name: 'stockmind_job_runs_total', help: 'Scheduled jo
 /** Whether a job's error is worth another attempt. Unknown errors are: they may be transient. */
 export function worthRetrying(error: unknown): boolean {
   if (error instanceof PermanentJobFailure) return false;
-  if (error instanceof AppError) return error.kind === 'unavailable' || error.kind === 'rate_limited';
+  const meaning = meaningOf(error);
+  if (meaning) return meaning.kind === 'unavailable' || meaning.kind === 'rate_limited';
   return true;
 }
 

@@ -119,10 +119,20 @@ function describe(error: unknown, kind: FailureKind, timeoutMs: number, detail?:
   return message.replace(/\s+/g, ' ').slice(0, 200);
 }
 
+/**
+ * A caller's deadline (an AbortSignal.timeout: a person waits on the answer) is the source being
+ * too slow, as any timeout is; any other abort is the caller's own business and passes through.
+ */
+function callerGaveUp(call: OutsideCall<unknown>, signal: AbortSignal): unknown {
+  const reason: unknown = signal.reason;
+  if (!(reason instanceof Error) || reason.name !== 'TimeoutError') return reason;
+  return new ProviderError(call.provider, `${call.provider} ${call.op} ${call.target}: no answer in the time the caller could wait`, 'timeout', { cause: reason });
+}
+
 export async function callOutside<T>(call: OutsideCall<T>, context: CallContext): Promise<T> {
   const { policy, log, signal: callerSignal } = context;
   const classify = call.classify ?? classifyHttpError<T>;
-  callerSignal?.throwIfAborted();
+  if (callerSignal?.aborted) throw callerGaveUp(call as OutsideCall<unknown>, callerSignal);
   for (let attempt = 0; ; attempt++) {
     const timeout = AbortSignal.timeout(policy.timeoutMs);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
@@ -131,7 +141,7 @@ export async function callOutside<T>(call: OutsideCall<T>, context: CallContext)
     try {
       return await untilAborted(call.attempt(signal), signal);
     } catch (thrown) {
-      if (callerSignal?.aborted) throw callerSignal.reason;
+      if (callerSignal?.aborted) throw callerGaveUp(call, callerSignal);
       error = thrown;
       verdict = timeout.aborted ? { fail: 'timeout', retry: true } : classify(thrown);
     }
@@ -145,7 +155,11 @@ export async function callOutside<T>(call: OutsideCall<T>, context: CallContext)
       throw new ProviderError(call.provider, `${call.provider} ${call.op} ${call.target}: ${detail}`, verdict.fail, { cause: error, retryAfterSeconds });
     }
     await call.beforeRetry?.(verdict);
-    await sleep(wait, callerSignal);
+    try {
+      await sleep(wait, callerSignal);
+    } catch {
+      throw callerGaveUp(call as OutsideCall<unknown>, callerSignal!);
+    }
   }
 }
 

@@ -3,7 +3,9 @@
 // signal); access tokens carry their session id so logout with no body can end it.
 import { randomUUID } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
+import { LRUCache } from 'lru-cache';
 import type { Cache } from '../adapters/cache.ts';
+import type { LocalMemo } from '../adapters/memo.ts';
 import type { SessionRepository, SessionRow } from '../db/repositories/sessions.ts';
 import { notFound, unauthenticated } from '../domain/errors.ts';
 import type { Clock } from '../domain/time.ts';
@@ -40,6 +42,8 @@ export interface TokenSettings {
 }
 
 const INVALID_TOKEN = 'Given token not valid for any token type';
+const REVOCATION_RETRY_MS = 2_000;
+export const sessionEnded = () => unauthenticated('Token has been revoked', { token: ['This session has ended. Log in again.'] });
 const sessionKey = (sid: string) => `session:${sid}`;
 
 export class TokenService {
@@ -49,12 +53,16 @@ export class TokenService {
   // How long a session's state may be served from the cache: a revocation also writes it, so
   // this only bounds how long a process restart (embedded) forgets nothing.
   private readonly sessionCacheSeconds = 60;
+  /** Claims of tokens whose signature was checked (expiry is checked on every use). */
+  private readonly verified = new LRUCache<string, SessionClaims & { exp: number }>({ max: 10_000 });
 
   constructor(
     private readonly sessions: SessionRepository,
     private readonly cache: Cache,
     private readonly settings: TokenSettings,
     private readonly clock: Clock,
+    /** Embedded only: sessions' states as this process last saw them (see LocalMemo). */
+    private readonly memo: LocalMemo | null = null,
   ) {
     const key = settings.secretKey;
     // iat and exp come from our clock (fast-jwt's own would read the system's), so tests move time.
@@ -65,17 +73,21 @@ export class TokenService {
     };
     this.signAccess = signFor(settings.accessTtlSeconds);
     this.signRefresh = signFor(settings.refreshTtlSeconds);
-    // Only HS256: `alg: none` and algorithm-confusion tokens fail here. The cache skips the HMAC
-    // for tokens seen recently; expiry is checked against our clock in decode().
-    this.verify = createVerifier({ key, algorithms: ['HS256'], cache: 10_000, cacheTTL: 600_000, requiredClaims: ['sub', 'sid', 'typ', 'exp'], ignoreExpiration: true });
+    // Only HS256: `alg: none` and algorithm-confusion tokens fail here. Expiry is checked against
+    // our clock in decode().
+    this.verify = createVerifier({ key, algorithms: ['HS256'], requiredClaims: ['sub', 'sid', 'typ', 'exp'], ignoreExpiration: true });
   }
 
   private decode(token: string, expected: SessionClaims['typ']): SessionClaims {
-    let claims: SessionClaims & { exp: number };
-    try {
-      claims = this.verify(token) as SessionClaims & { exp: number };
-    } catch {
-      throw unauthenticated(INVALID_TOKEN, { token: ['Token is invalid.'] });
+    // Tokens seen recently skip the signature check (and fast-jwt's hashing of its own cache key).
+    let claims = this.verified.get(token);
+    if (claims === undefined) {
+      try {
+        claims = this.verify(token) as SessionClaims & { exp: number };
+      } catch {
+        throw unauthenticated(INVALID_TOKEN, { token: ['Token is invalid.'] });
+      }
+      this.verified.set(token, claims);
     }
     if (typeof claims.exp !== 'number') throw unauthenticated(INVALID_TOKEN, { token: ['Token is invalid.'] });
     if (claims.exp * 1000 <= this.clock.now().getTime()) throw unauthenticated('Token is expired', { token: ['Token is expired.'] });
@@ -135,22 +147,36 @@ export class TokenService {
     throw unauthenticated('Token has been revoked', { refresh: [known ? 'This session has ended.' : 'Unknown refresh token.'] });
   }
 
+  /** The claims of a signed, unexpired access token (its session not yet checked); 401 otherwise. */
+  decodeAccess(token: string): SessionClaims {
+    return this.decode(token, 'access');
+  }
+
+  /** Whether a session is open, when this process knows at once (embedded); undefined otherwise. */
+  sessionOpenNow(sid: string): boolean | undefined {
+    const state = this.memo?.get<'open' | 'revoked'>(sessionKey(sid));
+    return state === undefined ? undefined : state === 'open';
+  }
+
   /** Claims of a valid access token whose session is still open; 401 otherwise. */
   async authenticate(token: string): Promise<SessionClaims> {
     const claims = this.decode(token, 'access');
-    if (!(await this.sessionOpen(claims.sid))) {
-      throw unauthenticated('Token has been revoked', { token: ['This session has ended. Log in again.'] });
-    }
+    if (!(await this.sessionOpen(claims.sid))) throw sessionEnded();
     return claims;
   }
 
   private async sessionOpen(sid: string): Promise<boolean> {
+    const known = this.sessionOpenNow(sid);
+    if (known !== undefined) return known;
     const cached = await this.cache.get<'open' | 'revoked'>(sessionKey(sid));
-    if (cached) return cached === 'open';
-    const open = await this.sessions.isOpen(sid);
-    // `add`, not `set`: a logout that wrote "revoked" while we were reading must win.
-    await this.cache.add(sessionKey(sid), open ? 'open' : 'revoked', this.sessionCacheSeconds);
-    return open;
+    let state = cached;
+    if (!state) {
+      state = (await this.sessions.isOpen(sid)) ? 'open' : 'revoked';
+      // `add`, not `set`: a logout that wrote "revoked" while we were reading must win.
+      await this.cache.add(sessionKey(sid), state, this.sessionCacheSeconds);
+    }
+    this.memo?.add(sessionKey(sid), state, this.sessionCacheSeconds);
+    return state === 'open';
   }
 
   private async revokeFamily(familyId: string): Promise<void> {
@@ -159,7 +185,22 @@ export class TokenService {
       await tx.revokeFamily(familyId, this.clock.now());
     });
     // Outlives every access token of the session, so none of them works again.
-    await this.cache.set(sessionKey(familyId), 'revoked', this.settings.accessTtlSeconds + 60);
+    this.memo?.set(sessionKey(familyId), 'revoked', this.settings.accessTtlSeconds + 60);
+    await this.markRevoked(familyId);
+  }
+
+  /**
+   * Writes the revocation to the shared cache. While Redis is down the write cannot land, and an
+   * instance may still hold "open" there from before (for up to sessionCacheSeconds): the write is
+   * retried in the background until it lands, so that stale "open" is replaced as soon as Redis is
+   * back. (During the outage itself every instance reads the database, where the revocation is.)
+   */
+  private async markRevoked(familyId: string, deadline = this.clock.now().getTime() + 2 * this.sessionCacheSeconds * 1000): Promise<void> {
+    const key = sessionKey(familyId);
+    const ttl = this.settings.accessTtlSeconds + 60;
+    await this.cache.set(key, 'revoked', ttl);
+    if ((await this.cache.get(key)) === 'revoked' || this.clock.now().getTime() > deadline) return;
+    setTimeout(() => void this.markRevoked(familyId, deadline), REVOCATION_RETRY_MS).unref();
   }
 
   /** Ends one of the user's sessions; 404 when it is not theirs. */

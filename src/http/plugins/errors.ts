@@ -46,7 +46,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body, headers, unexpected } = toEnvelope(error as Error);
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    // 503 is an outage we expected (a dependency down): one line, no stack; 500 is a bug.
+    if (status === 503) request.log.warn({ status, reason: body.message, cause: (error as Error).message }, 'request answered 503');
+    else if (status >= 500) request.log.error({ err: error }, 'request failed');
     else if (unexpected) request.log.warn({ err: error, status }, 'request rejected by the database');
     else request.log.info({ status, message: body.message }, 'request rejected');
     return reply.status(status).headers(headers).send(body);

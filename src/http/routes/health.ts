@@ -12,6 +12,8 @@ export interface HealthDeps {
   /** null when this scale has no Redis. */
   redis: { ping(): Promise<unknown> } | null;
   marketData: { provider: string | null; reason: string };
+  /** The parts running degraded now (see src/adapters/degraded.ts). */
+  degradation: { current(): Record<string, { since: string; reason: string }> };
 }
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -32,6 +34,7 @@ const Health = Type.Object({
   database: Check,
   redis: Check,
   marketData: Type.Object({ provider: Nullable(Type.String()), reason: Type.String() }),
+  degraded: Type.Record(Type.String(), Type.Object({ since: Type.String(), reason: Type.String() }), { description: 'Parts running degraded now, and why' }),
 });
 
 async function check(ping: () => Promise<unknown>) {
@@ -74,9 +77,12 @@ export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
     schema: { tags: ['operations'], summary: 'Database and Redis reachability, version', response: responses(Envelope(Health), [503]) },
   }, async () => {
     const [database, redis] = await checks();
+    const degraded = deps.degradation.current();
     const down = [database.status === 'down' && `database: ${database.error}`, redis.status === 'down' && `redis: ${redis.error}`].filter(Boolean) as string[];
     if (down.length > 0) {
-      throw new Unavailable('Service unavailable: a dependency is down.', 5, { fields: Object.fromEntries(down.map((line) => [line.split(':')[0]!, [line]])) });
+      const fields = Object.fromEntries(down.map((line) => [line.split(':')[0]!, [line]]));
+      for (const [part, state] of Object.entries(degraded)) fields[part] = [`degraded since ${state.since}: ${state.reason}`];
+      throw new Unavailable('Service unavailable: a dependency is down.', 5, { fields });
     }
     return ok({
       status: 'ok' as const,
@@ -86,6 +92,7 @@ export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
       database: { ...database, kind: deps.database.kind },
       redis,
       marketData: deps.marketData,
+      degraded,
     });
   });
 }

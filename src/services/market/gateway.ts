@@ -10,12 +10,17 @@ import type { ProviderBudget } from './provider-budget.ts';
 
 /** How long a request may wait for the provider's rate limit before answering 503. */
 export const ON_DEMAND_WAIT_MS = 2_000;
+/** The most a request waits on one provider call, retries included, before answering from what is stored. */
+export const ON_DEMAND_DEADLINE_MS = 8_000;
 
 export interface CallOptions {
   /** Most time to wait for a budget slot; unbounded for jobs, ON_DEMAND_WAIT_MS for requests. */
   waitMs?: number;
   signal?: AbortSignal;
 }
+
+/** What a request passes: a short wait for the budget and a deadline on the call itself. */
+export const onDemand = (): CallOptions => ({ waitMs: ON_DEMAND_WAIT_MS, signal: AbortSignal.timeout(ON_DEMAND_DEADLINE_MS) });
 
 export class MarketGateway {
   constructor(readonly provider: MarketDataProvider | null, private readonly budget: ProviderBudget | null) {}

@@ -2,8 +2,11 @@
 // quote (stored as its minute's bar and its session's daily bar, cached, published on the bus).
 import type { Bus } from '../../adapters/bus.ts';
 import type { Cache } from '../../adapters/cache.ts';
+import type { PriceStream } from '../../adapters/stream.ts';
 import type { PriceRepository } from '../../db/repositories/prices.ts';
 import { dailyBarFromQuote, isUsableQuote, minuteBarFromQuote, quoteView, type Quote, type QuoteView } from '../../domain/market/quote.ts';
+import { nyDate, sessionOn } from '../../domain/calendar/index.ts';
+import type { Clock } from '../../domain/time.ts';
 import type { Log } from '../../logging.ts';
 import { ProviderError } from '../../providers/outside-call.ts';
 import type { StockCatalog } from './catalog.ts';
@@ -15,6 +18,11 @@ export const quoteKey = (symbol: string) => `quote:${symbol}`;
 /** The bus channel of a symbol: the seed's Channels group. */
 export const stockChannel = (symbol: string) => `stock_${symbol}`;
 
+/** Told of every recorded quote after it is published (price alerts). */
+export interface QuoteWatcher {
+  quoteRecorded(quote: QuoteView, previous: QuoteView | null): Promise<void>;
+}
+
 export interface FetchSummary extends Record<string, unknown> {
   source: string | null;
   symbols: number;
@@ -22,7 +30,16 @@ export interface FetchSummary extends Record<string, unknown> {
   stored: number;
   skipped: number;
   failedBatches: number;
+  /** Why the provider failed, when it did (the run stores nothing made up). */
+  error?: string;
+  /** 1-minute bars fetched to fill the minutes since the last good run, after an outage. */
+  caughtUp?: number;
 }
+
+/** When the last run that reached the provider was (shared by every worker). */
+const LAST_GOOD_RUN = 'ingest:last-good-run';
+/** A gap longer than this since the last good run is filled from the provider's 1-minute bars. */
+const CATCH_UP_AFTER_MS = 2 * 60_000;
 
 export class QuoteIngest {
   constructor(
@@ -31,25 +48,31 @@ export class QuoteIngest {
     private readonly cache: Cache,
     private readonly bus: Bus,
     private readonly gateway: MarketGateway,
+    private readonly clock: Clock,
+    /** The durable `stock_prices` stream, when one is configured: every recorded quote is appended. */
+    private readonly stream: PriceStream | null = null,
+    private readonly watcher: QuoteWatcher | null = null,
   ) {}
 
   /**
-   * The per-minute job: batched quotes for the active symbols, each recorded. A failing batch is
-   * logged and skipped; the others still land.
+   * The per-minute job: batched quotes for the active symbols, each recorded. A provider that is
+   * down fails the run's remaining batches at once (its adapter logged the one line that says why)
+   * and nothing is stored; the first good run after an outage fills the missed minutes.
    */
   async fetchActive(limit: number, log: Log): Promise<FetchSummary> {
     const symbols = await this.catalog.active(limit);
     const summary: FetchSummary = { source: this.gateway.source, symbols: symbols.length, quotes: 0, stored: 0, skipped: 0, failedBatches: 0 };
     if (!this.gateway.provider || symbols.length === 0) return summary;
-    for (const batch of this.gateway.batches(symbols)) {
+    const batches = this.gateway.batches(symbols);
+    for (const [index, batch] of batches.entries()) {
       let quotes: Quote[];
       try {
         quotes = await this.gateway.quotes(batch);
       } catch (error) {
         if (!(error instanceof ProviderError)) throw error;
-        summary.failedBatches += 1;
-        log.warn({ provider: error.provider, kind: error.failure, symbols: batch.length }, `quotes failed: ${error.message}`);
-        continue;
+        summary.failedBatches = batches.length - index;
+        summary.error = error.message;
+        return summary;
       }
       for (const quote of quotes) {
         if (!isUsableQuote(quote) || !batch.includes(quote.symbol)) {
@@ -62,7 +85,35 @@ export class QuoteIngest {
         else summary.skipped += 1;
       }
     }
+    summary.caughtUp = await this.catchUp(symbols, log);
     return summary;
+  }
+
+  /**
+   * After an outage (no good run for a few minutes), the minutes it missed in today's session are
+   * fetched as the provider's own 1-minute bars. One request per symbol, paced like any other.
+   */
+  private async catchUp(symbols: readonly string[], log: Log): Promise<number> {
+    const now = this.clock.now();
+    const last = await this.cache.get<string>(LAST_GOOD_RUN);
+    await this.cache.set(LAST_GOOD_RUN, now.toISOString(), 24 * 3600);
+    const session = sessionOn(nyDate(now));
+    if (last === null || !session) return 0;
+    const from = new Date(Math.max(Date.parse(last), session.open.getTime()));
+    if (now.getTime() - from.getTime() < CATCH_UP_AFTER_MS) return 0;
+    let bars = 0;
+    for (const symbol of symbols) {
+      try {
+        const missed = await this.gateway.history(symbol, { interval: '1m', from, to: now });
+        bars += (await this.prices.upsertBars(symbol, '1m', missed, this.gateway.source!, 'replace')).stored;
+      } catch (error) {
+        if (!(error instanceof ProviderError)) throw error;
+        log.warn({ symbol }, `catch-up of missed minutes stopped: ${error.message}`);
+        break;
+      }
+    }
+    log.info({ from: from.toISOString(), symbols: symbols.length, bars }, 'missed minutes filled after an outage');
+    return bars;
   }
 
   /**
@@ -78,6 +129,8 @@ export class QuoteIngest {
     const view = quoteView(quote);
     await this.cache.set(quoteKey(quote.symbol), view, QUOTE_TTL_SECONDS);
     await this.bus.publish(stockChannel(quote.symbol), { type: 'stock_update', data: view });
+    await this.stream?.append(quote.symbol, view);
+    await this.watcher?.quoteRecorded(view, previous);
     return true;
   }
 }
