@@ -50,3 +50,26 @@ export function createLogger(options: LoggerOptions): Logger {
     ...(options.destination ? { destination: options.destination as NodeJS.WritableStream } : {}),
   }));
 }
+
+type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/**
+ * A request's logger, made only when the request logs something at an enabled level: most
+ * requests log nothing (or only what the level drops), and making a pino child for each of them
+ * is work on every request for nothing.
+ */
+export function lazyChild<L extends Logger>(parent: L, bindings: Record<string, unknown>, options?: object): L {
+  let real: L | null = null;
+  const child = () => (real ??= parent.child(bindings, options) as L);
+  const at = (level: Level) => (...args: unknown[]) => {
+    if (parent.isLevelEnabled(level)) (child()[level] as (...a: unknown[]) => void)(...args);
+  };
+  return {
+    fatal: at('fatal'), error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), trace: at('trace'),
+    silent: () => {},
+    child: (more: Record<string, unknown>, moreOptions?: object) => child().child(more, moreOptions),
+    isLevelEnabled: (level: string) => parent.isLevelEnabled(level),
+    get level() { return real?.level ?? parent.level; },
+    set level(level: string) { child().level = level; },
+  } as unknown as L;
+}

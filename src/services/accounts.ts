@@ -2,6 +2,7 @@
 // per-request principal (tier and limit) that auth and rate limiting need.
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import type { Cache } from '../adapters/cache.ts';
+import type { LocalMemo } from '../adapters/memo.ts';
 import { DEFAULT_NOTIFICATION_PREFERENCES, type NotificationPreferences } from '../domain/auth/preferences.ts';
 import type { UserRepository, UserWithProfile } from '../db/repositories/users.ts';
 import { normalizeEmail } from '../domain/auth/email.ts';
@@ -83,6 +84,8 @@ export class AccountService {
     private readonly cache: Cache,
     private readonly limits: TierLimits,
     private readonly clock: Clock,
+    /** Embedded only: what authenticated requests read, as objects in this process (see LocalMemo). */
+    private readonly memo: LocalMemo | null = null,
   ) {
     this.decoyHash = argon2Hash('decoy password, never matches');
   }
@@ -122,18 +125,30 @@ export class AccountService {
     return this.get(user.id);
   }
 
+  /** The user with its profile, when this process has it at hand (embedded); undefined otherwise. */
+  userNow(userId: string): UserWithProfile | undefined {
+    return this.memo?.get<UserWithProfile>(userKey(userId));
+  }
+
   /** The user with its profile; cached, since every profile read would otherwise query. */
   async get(userId: string): Promise<UserWithProfile> {
+    const memoised = this.userNow(userId);
+    if (memoised) return memoised;
     const cached = await this.cache.get<UserWithProfile>(userKey(userId));
-    if (cached) return reviveDates(cached);
-    const user = await this.users.withProfile(userId);
-    if (!user) throw notFound('User not found.');
-    await this.cache.set(userKey(userId), user, PRINCIPAL_TTL_SECONDS);
+    let user = cached ? reviveDates(cached) : null;
+    if (!user) {
+      user = await this.users.withProfile(userId);
+      if (!user) throw notFound('User not found.');
+      await this.cache.set(userKey(userId), user, PRINCIPAL_TTL_SECONDS);
+    }
+    this.memo?.add(userKey(userId), Object.freeze(user), PRINCIPAL_TTL_SECONDS);
     return user;
   }
 
   /** Drops what is cached about a user after a change, on every instance. */
   private async forget(userId: string): Promise<void> {
+    this.memo?.delete(userKey(userId));
+    this.memo?.delete(principalKey(userId));
     await Promise.all([this.cache.delete(userKey(userId)), this.cache.delete(principalKey(userId))]);
   }
 
@@ -152,7 +167,10 @@ export class AccountService {
     const createdAt = this.clock.now();
     const oldHash = await this.users.replaceApiKey(userId, key, createdAt);
     // The old key stops working at once, on every instance.
-    if (oldHash) await this.cache.delete(apiKeyKey(oldHash));
+    if (oldHash) {
+      this.memo?.delete(apiKeyKey(oldHash));
+      await this.cache.delete(apiKeyKey(oldHash));
+    }
     await this.forget(userId);
     return { apiKey: key.key, prefix: key.prefix, createdAt };
   }
@@ -163,25 +181,48 @@ export class AccountService {
     await this.forget(userId);
   }
 
+  /** An active user's tier and limit when this process has them at hand (null: gone or disabled); undefined otherwise. */
+  principalNow(userId: string): Principal | null | undefined {
+    const memoised = this.memo?.get<Principal | false>(principalKey(userId));
+    return memoised === undefined ? undefined : memoised || null;
+  }
+
   /** Tier and limit of an active user, cached briefly; null when the user is gone or disabled. */
   async principal(userId: string): Promise<Principal | null> {
+    const memoised = this.principalNow(userId);
+    if (memoised !== undefined) return memoised;
     const cached = await this.cache.get<Principal | false>(principalKey(userId));
-    if (cached !== null) return cached || null;
-    const row = await this.users.principal(userId);
-    const principal: Principal | null = row
-      ? { userId, tier: row.tier, dailyLimit: row.dailyLimit ?? this.limits[row.tier], isAdmin: row.isAdmin }
-      : null;
-    await this.cache.set(principalKey(userId), principal ?? false, PRINCIPAL_TTL_SECONDS);
+    let principal: Principal | null;
+    if (cached !== null) {
+      principal = cached || null;
+    } else {
+      const row = await this.users.principal(userId);
+      principal = row ? { userId, tier: row.tier, dailyLimit: row.dailyLimit ?? this.limits[row.tier], isAdmin: row.isAdmin } : null;
+      await this.cache.set(principalKey(userId), principal ?? false, PRINCIPAL_TTL_SECONDS);
+    }
+    this.memo?.add(principalKey(userId), principal ? Object.freeze(principal) : false, PRINCIPAL_TTL_SECONDS);
     return principal;
+  }
+
+  /** The user an API key belongs to when this process has it at hand (null: no one's); undefined otherwise. */
+  userIdForApiKeyNow(apiKey: string): string | null | undefined {
+    if (!this.memo) return undefined;
+    const memoised = this.memo.get<string | false>(apiKeyKey(sha256(apiKey)));
+    return memoised === undefined ? undefined : memoised || null;
   }
 
   /** The user an API key belongs to, or null. */
   async userIdForApiKey(apiKey: string): Promise<string | null> {
     const hash = sha256(apiKey);
     const cached = await this.cache.get<string | false>(apiKeyKey(hash));
-    if (cached !== null) return cached || null;
-    const userId = await this.users.userIdForApiKeyHash(hash);
-    await this.cache.set(apiKeyKey(hash), userId ?? false, PRINCIPAL_TTL_SECONDS);
+    let userId: string | null;
+    if (cached !== null) {
+      userId = cached || null;
+    } else {
+      userId = await this.users.userIdForApiKeyHash(hash);
+      await this.cache.set(apiKeyKey(hash), userId ?? false, PRINCIPAL_TTL_SECONDS);
+    }
+    this.memo?.add(apiKeyKey(hash), userId ?? false, PRINCIPAL_TTL_SECONDS);
     return userId;
   }
 }

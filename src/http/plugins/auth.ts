@@ -5,7 +5,7 @@ import { RateLimited, Unauthenticated, unauthenticated } from '../../domain/erro
 import type { Clock } from '../../domain/time.ts';
 import type { AccountService, Principal } from '../../services/accounts.ts';
 import type { DailyQuotas, Quota } from '../../services/quotas.ts';
-import type { TokenService } from '../../services/tokens.ts';
+import { sessionEnded, type TokenService } from '../../services/tokens.ts';
 
 export interface Caller extends Principal {
   /** The JWT session (refresh family); null when the API key authenticated. */
@@ -41,24 +41,64 @@ export interface AuthDeps {
 }
 
 const NO_CREDENTIALS = 'Authentication credentials were not provided.';
+const USER_GONE = () => unauthenticated('User not found or inactive.', { token: ['User not found or inactive.'] });
+const BAD_API_KEY = () => unauthenticated('Invalid API key.', { apiKey: ['Invalid API key.'] });
+
+/** The bearer token of an Authorization header; 401 for any other shape. */
+function bearer(authorization: string): string {
+  const [scheme, token, extra] = authorization.split(' ');
+  if (scheme?.toLowerCase() !== 'bearer' || !token || extra !== undefined) {
+    throw unauthenticated('Authorization header must be "Bearer <token>".', { authorization: ['Invalid Authorization header.'] });
+  }
+  return token;
+}
+
+const apiKeyOf = (request: FastifyRequest) => {
+  const apiKey = request.headers['x-api-key'];
+  return typeof apiKey === 'string' && apiKey !== '' ? apiKey : null;
+};
 
 async function identify(request: FastifyRequest, deps: Pick<AuthDeps, 'accounts' | 'tokens'>): Promise<Caller | null> {
-  const authorization = request.headers.authorization;
-  const apiKey = request.headers['x-api-key'];
+  const { authorization } = request.headers;
+  const apiKey = apiKeyOf(request);
   if (authorization) {
-    const [scheme, token, extra] = authorization.split(' ');
-    if (scheme?.toLowerCase() !== 'bearer' || !token || extra !== undefined) {
-      throw unauthenticated('Authorization header must be "Bearer <token>".', { authorization: ['Invalid Authorization header.'] });
-    }
-    const claims = await deps.tokens.authenticate(token);
+    const claims = await deps.tokens.authenticate(bearer(authorization));
     const principal = await deps.accounts.principal(claims.sub);
-    if (!principal) throw unauthenticated('User not found or inactive.', { token: ['User not found or inactive.'] });
+    if (!principal) throw USER_GONE();
     return { ...principal, sessionId: claims.sid, via: 'jwt' };
   }
-  if (typeof apiKey === 'string' && apiKey !== '') {
+  if (apiKey) {
     const userId = await deps.accounts.userIdForApiKey(apiKey);
     const principal = userId ? await deps.accounts.principal(userId) : null;
-    if (!principal) throw unauthenticated('Invalid API key.', { apiKey: ['Invalid API key.'] });
+    if (!principal) throw BAD_API_KEY();
+    return { ...principal, sessionId: null, via: 'api_key' };
+  }
+  return null;
+}
+
+/**
+ * identify() without waiting, from what this process has at hand (embedded: sessions, principals
+ * and API keys are memoised objects); undefined when only the asynchronous path can tell.
+ */
+function identifyNow(request: FastifyRequest, deps: Pick<AuthDeps, 'accounts' | 'tokens'>): Caller | null | undefined {
+  const { authorization } = request.headers;
+  const apiKey = apiKeyOf(request);
+  if (authorization) {
+    const claims = deps.tokens.decodeAccess(bearer(authorization));
+    const open = deps.tokens.sessionOpenNow(claims.sid);
+    if (open === undefined) return undefined;
+    if (!open) throw sessionEnded();
+    const principal = deps.accounts.principalNow(claims.sub);
+    if (principal === undefined) return undefined;
+    if (!principal) throw USER_GONE();
+    return { ...principal, sessionId: claims.sid, via: 'jwt' };
+  }
+  if (apiKey) {
+    const userId = deps.accounts.userIdForApiKeyNow(apiKey);
+    if (userId === undefined) return undefined;
+    const principal = userId ? deps.accounts.principalNow(userId) : null;
+    if (principal === undefined) return undefined;
+    if (!principal) throw BAD_API_KEY();
     return { ...principal, sessionId: null, via: 'api_key' };
   }
   return null;
@@ -85,16 +125,16 @@ function quotaHeaders(reply: FastifyReply, quota: Quota): void {
   reply.header('X-RateLimit-Reset', Math.floor(quota.resetsAt.getTime() / 1000));
 }
 
+type Mode = 'required' | 'optional' | 'none';
+
 export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   app.decorateRequest('caller', null);
   app.decorateRequest('quota', null);
-  async function admit(request: FastifyRequest, reply: FastifyReply, mode: 'required' | 'optional' | 'none', limited: boolean): Promise<void> {
-    request.caller = mode === 'none' ? null : await identify(request, deps);
-    if (mode === 'required' && !request.caller) throw unauthenticated(NO_CREDENTIALS);
-    if (!limited) return;
-    const quota = request.caller
-      ? await deps.quotas.consume(`user:${request.caller.userId}`, request.caller.dailyLimit)
-      : await deps.quotas.consume(`ip:${ipBucket(request.ip)}`, deps.anonymousDailyLimit);
+
+  const subjectOf = (request: FastifyRequest) => (request.caller ? `user:${request.caller.userId}` : `ip:${ipBucket(request.ip)}`);
+  const limitOf = (request: FastifyRequest) => request.caller?.dailyLimit ?? deps.anonymousDailyLimit;
+
+  function settle(request: FastifyRequest, reply: FastifyReply, quota: Quota): void {
     request.quota = quota;
     quotaHeaders(reply, quota);
     if (!quota.allowed) {
@@ -104,12 +144,36 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     }
   }
 
+  /** The whole admission at once when everything it reads is at hand; false when it must wait. */
+  function admitNow(request: FastifyRequest, reply: FastifyReply, mode: Mode, limited: boolean): boolean {
+    const caller = mode === 'none' ? null : identifyNow(request, deps);
+    if (caller === undefined) return false;
+    if (mode === 'required' && !caller) throw unauthenticated(NO_CREDENTIALS);
+    request.caller = caller;
+    if (!limited) return true;
+    const quota = deps.quotas.consumeNow(subjectOf(request), limitOf(request));
+    if (!quota) return false;
+    settle(request, reply, quota);
+    return true;
+  }
+
+  async function admit(request: FastifyRequest, reply: FastifyReply, mode: Mode, limited: boolean): Promise<void> {
+    request.caller = mode === 'none' ? null : await identify(request, deps);
+    if (mode === 'required' && !request.caller) throw unauthenticated(NO_CREDENTIALS);
+    if (limited) settle(request, reply, await deps.quotas.consume(subjectOf(request), limitOf(request)));
+  }
+
   app.addHook('onRequest', (request, reply, done) => {
     const config = request.routeOptions.config;
     const mode = config.auth ?? 'optional';
     const limited = config.rateLimit !== false;
-    // Public, unmetered routes (health, docs) skip the promise machinery entirely.
+    // Public, unmetered routes (health, docs) skip the machinery entirely.
     if (mode === 'none' && !limited) return done();
+    try {
+      if (admitNow(request, reply, mode, limited)) return done();
+    } catch (error) {
+      return done(error as Error);
+    }
     admit(request, reply, mode, limited).then(() => done(), done);
   });
 }

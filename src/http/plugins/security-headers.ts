@@ -1,7 +1,6 @@
 // Security headers from helmet, computed once. @fastify/helmet rebuilds helmet's middleware on
 // every request (a measured 6% of CPU on a small authenticated route), yet the headers are the
 // same for every answer of this API; so helmet runs once at start-up and the result is replayed.
-import type { FastifyInstance } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 
 /** The headers helmet would set, captured from one run of its middleware. */
@@ -23,11 +22,3 @@ export function helmetHeaders(options: Readonly<HelmetOptions> = {}): Record<str
 export const SECURITY_HEADERS: Readonly<HelmetOptions> = {
   contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
 };
-
-export function registerSecurityHeaders(app: FastifyInstance, options: Readonly<HelmetOptions> = SECURITY_HEADERS): void {
-  const headers = helmetHeaders(options);
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers);
-    done();
-  });
-}

@@ -113,7 +113,7 @@ export function authRoutes(root: FastifyInstance, deps: AuthRouteDeps): void {
 
   async function profileOf(request: FastifyRequest) {
     const { userId, dailyLimit } = callerOf(request);
-    const user = await accounts.get(userId);
+    const user = accounts.userNow(userId) ?? await accounts.get(userId);
     // The count this request already made; peeking would cost another cache round trip.
     const quota = request.quota ?? await quotas.peek(`user:${userId}`, dailyLimit);
     return {
