@@ -47,6 +47,8 @@ export interface Config {
   retention: { intradayDays: number; dailyDays: number };
   /** How many of the largest active symbols the per-minute job fetches. */
   activeSymbols: number;
+  /** Portfolio analytics: the annual risk-free rate (Sharpe, Sortino) and the default benchmark. */
+  analytics: { riskFreeRate: number; benchmark: string };
   /** How long a job's lock lives without renewal: a dead worker's job is taken over after this. */
   jobLockMs: number;
   geminiApiKey: string | null;
@@ -114,6 +116,16 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const parsed = Number(value);
   if (!/^-?\d+$/.test(value) || parsed < min || parsed > max) {
     throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got "${value}"`);
+  }
+  return parsed;
+}
+
+function fraction(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!/^-?\d+(\.\d+)?$/.test(value) || parsed < min || parsed > max) {
+    throw new ConfigError(name, `expected a number from ${min} to ${max} (0.04 for 4%), got "${value}"`);
   }
   return parsed;
 }
@@ -290,6 +302,10 @@ export function loadConfig(env: Env = readEnv()): Config {
       dailyDays: integer(env, 'DAILY_RETENTION_DAYS', 5 * 365, 30, 36_500),
     },
     activeSymbols: integer(env, 'ACTIVE_SYMBOLS', 100, 1, 5_000),
+    analytics: {
+      riskFreeRate: fraction(env, 'RISK_FREE_RATE', 0, -0.1, 1),
+      benchmark: (text(env, 'ANALYTICS_BENCHMARK') ?? 'SPY').toUpperCase(),
+    },
     jobLockMs: integer(env, 'JOB_LOCK_MS', 30_000, 500, 3_600_000),
     geminiApiKey: text(env, 'GEMINI_API_KEY') ?? null,
     newsApiKey: text(env, 'NEWS_API_KEY') ?? null,

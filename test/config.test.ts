@@ -126,3 +126,18 @@ describe('news and sentiment settings', () => {
     expect(errorOf({ ...base(), NEWS_SYMBOLS: '0' }).variable).toBe('NEWS_SYMBOLS');
   });
 });
+
+describe('analytics and fault settings', () => {
+  const base = () => ({ STOCKMIND_DATA_DIR: tempDir() });
+
+  it('reads the risk-free rate as a fraction and the benchmark in capitals, with sane defaults', () => {
+    expect(loadConfig(base()).analytics).toEqual({ riskFreeRate: 0, benchmark: 'SPY' });
+    expect(loadConfig({ ...base(), RISK_FREE_RATE: '0.04', ANALYTICS_BENCHMARK: 'qqq' }).analytics).toEqual({ riskFreeRate: 0.04, benchmark: 'QQQ' });
+    expect(errorOf({ ...base(), RISK_FREE_RATE: '4%' }).variable).toBe('RISK_FREE_RATE');
+  });
+
+  it('bounds how long a request may wait on Redis and PostgreSQL', () => {
+    expect(loadConfig(base())).toMatchObject({ redisTimeoutMs: 1_000, databaseTimeouts: { connectMs: 3_000, statementMs: 10_000 }, jobLockMs: 30_000 });
+    expect(errorOf({ ...base(), REDIS_TIMEOUT_MS: '0' }).variable).toBe('REDIS_TIMEOUT_MS');
+  });
+});
