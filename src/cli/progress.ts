@@ -21,6 +21,8 @@ export function progress(label: string, total: number, unit: string, stream: Nod
   let done = 0;
   let lastLog = Date.now();
   const line = () => stream.write(`${label}: ${done}/${total} ${unit} (${total > 0 ? Math.floor((done / total) * 100) : 100}%)\n`);
+  // A first line at once: a log shows the work started (and how big it is) before the first interval.
+  line();
   const moveTo = (value: number) => {
     done = value;
     if (Date.now() - lastLog >= LOG_EVERY_MS) {

@@ -47,8 +47,9 @@ describe(`an import SIGKILLed mid-file (${SCALE})`, () => {
   it('leaves nothing, and a re-run loads the whole file', async () => {
     const killed = spawnStockmind(['import', file], environment.env);
     // Killed while the rows stream into the database.
-    await waitFor(() => killed.output().includes('import'), 60_000, 'the import to start');
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    // Its first progress line comes as reading starts; the load of 100,000 rows takes seconds after it.
+    await waitFor(() => /import: \d+\/\d+ KiB/.test(killed.output()), 60_000, 'the import to start');
+    await new Promise((resolve) => setTimeout(resolve, 300));
     await killed.kill('SIGKILL');
     expect(await storedBars()).toBe(0);
     const rerun = await stockmind(['import', file], environment.env, 300_000);

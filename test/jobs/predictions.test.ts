@@ -44,7 +44,8 @@ function expectSane(record: PredictionRecord): void {
     expect(confidence).toBeLessThanOrEqual(100);
     expect(['Uptrend', 'Downtrend', 'Sideways']).toContain(trend);
     expect(MODELS).toContain(record.backtest![days]!.model);
-    expect(record.backtest![days]!.beatsRandomWalk).toBe(record.backtest![days]!.mase! < 1);
+    const { mase, beatsRandomWalk } = record.backtest![days]!;
+    expect(beatsRandomWalk).toBe(mase !== null && mase < 1);
   }
   expect(record.bullishScore).toBeGreaterThanOrEqual(0);
   expect(record.bullishScore).toBeLessThanOrEqual(100);

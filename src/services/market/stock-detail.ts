@@ -60,7 +60,13 @@ export class StockDetailService {
     // include the session in progress. Then the history is made whole; without a live quote, the
     // price is worked out from it.
     const live = await this.quotes.live(symbol, log);
-    const daily = await this.history.daily(symbol, range.interval === '1d' ? from : yearAgo, range.interval === '1d' ? to : now, log, onDemand());
+    const [dailyFrom, dailyTo] = range.interval === '1d' ? [from, to] : [yearAgo, now];
+    // The indicator set at the last bar needs a year of bars behind it (SMA 200, the averages'
+    // warm-up) whatever range is shown: a short range fills that year too, or the set computed
+    // now would be wrong and then served as stored.
+    const warmUpFrom = new Date(dailyTo.getTime() - 365 * DAY_MS);
+    if (warmUpFrom < dailyFrom) await this.history.daily(symbol, warmUpFrom, dailyTo, log, onDemand());
+    const daily = await this.history.daily(symbol, dailyFrom, dailyTo, log, onDemand());
     const quote = live ?? await this.quotes.fromStore(symbol, stock.currency);
     if (!quote) throw new Unavailable(`No price data for ${symbol} yet.`, 60);
     const bars = range.interval === '1d' ? daily.bars : await this.history.minute(symbol, from, to);

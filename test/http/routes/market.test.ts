@@ -42,6 +42,15 @@ describe(`stock detail (${SCALE})`, () => {
     expect(month.body.data.historicalData.length).toBeLessThanOrEqual(23);
   });
 
+  it('gives a first short-range answer the indicator set of a whole year, the same a year-long answer gives', async () => {
+    // MSFT: no other test of this block asks for it, so this month is the first anyone asks for.
+    const month = await m.server.call('GET', '/api/market/stock/MSFT?period=1mo');
+    expect(month.status).toBe(200);
+    expect(month.body.data.indicators.sma200).toEqual(expect.any(Number));
+    const year = await m.server.call('GET', '/api/market/stock/MSFT?period=1y');
+    expect(year.body.data.indicators).toEqual(month.body.data.indicators);
+  });
+
   it('answers an unknown symbol with 404, and a new symbol while the provider is down with 503', async () => {
     const unknown = await m.server.call('GET', '/api/market/stock/NOSUCH/');
     expect(unknown.status).toBe(404);

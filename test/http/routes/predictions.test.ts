@@ -26,7 +26,7 @@ function expectTerms(terms: Record<(typeof TERMS)[number], Term>, currentPrice: 
     expect(term.targetPrice).toBeLessThanOrEqual(term.high);
     expect(term.change).toBeCloseTo((term.targetPrice / currentPrice - 1) * 100, 0);
     expect(MODELS).toContain(term.model);
-    expect(term.backtest.beatsRandomWalk).toBe(term.backtest.mase < 1);
+    expect(term.backtest.beatsRandomWalk).toBe(term.backtest.mase !== null && term.backtest.mase < 1);
     expect(term.backtest.basis).toContain('walk-forward backtest');
   }
 }
