@@ -205,6 +205,11 @@ interface Prepared {
   notes: string[];
 }
 
+/** What a performance and a risk answer both start with: the window asked and the one measured. */
+function heading(query: PerformanceQuery, prepared: Prepared, measured: { from: string | null; to: string | null }) {
+  return { period: query.period, currency: prepared.currency, asOf: prepared.today, from: measured.from, to: measured.to, benchmark: prepared.benchmark };
+}
+
 export class PortfolioAnalytics {
   /** Each user's days of the series per currency and axis start, with what they came from. */
   private readonly axes = new LRUCache<string, Axis>({ max: 1_000 });
@@ -304,12 +309,7 @@ export class PortfolioAnalytics {
     if (startValue === null) reasons.startValue = reasons.timeWeightedReturn ?? 'no value before the period';
     if (endValue === null) reasons.endValue = 'no known value in the period';
     return {
-      period: query.period,
-      currency: prepared.currency,
-      asOf: prepared.today,
-      from: result.from,
-      to: result.to,
-      benchmark: prepared.benchmark,
+      ...heading(query, prepared, result),
       timeWeightedReturn: float(twr, 8),
       moneyWeightedReturn: float(mwr?.annualised, 8),
       moneyWeightedReturnPeriod: float(mwr?.period, 8),
@@ -343,12 +343,7 @@ export class PortfolioAnalytics {
     if (var95 === null) reasons.var95Amount = reasons.var95 as string;
     if (reasons.var95Amount !== undefined) reasons.cvar95Amount = reasons.var95Amount;
     return {
-      period: query.period,
-      currency: prepared.currency,
-      asOf: prepared.today,
-      from: result.from,
-      to: result.to,
-      benchmark: prepared.benchmark,
+      ...heading(query, prepared, result),
       riskFreeRate,
       observations: result.observations,
       volatility: float(take(reasons, 'volatility', result.volatility), 8),

@@ -61,10 +61,8 @@ export interface HoldingView {
   updatedAt: string;
 }
 
-export interface CurrencyBreakdown {
-  currency: string;
-  holdings: number;
-  pricedHoldings: number;
+/** The totals of a set of holdings in one currency (day change null when no price of the day is known). */
+interface Totals {
   totalValue: number;
   totalCost: number;
   profitLoss: number;
@@ -76,20 +74,17 @@ export interface CurrencyBreakdown {
   note: string | null;
 }
 
+export interface CurrencyBreakdown extends Totals {
+  currency: string;
+  holdings: number;
+  pricedHoldings: number;
+}
+
 /** GET /api/portfolio/summary: the contract's totals (of the main currency) and the breakdown per currency. */
-export interface PortfolioSummary {
+export interface PortfolioSummary extends Totals {
   totalHoldings: number;
   currency: string;
-  totalValue: number;
-  totalCost: number;
-  profitLoss: number;
-  profitLossPercent: number;
-  dayChange: number | null;
-  dayChangePercent: number | null;
-  realisedPnl: number;
-  dividends: number;
   currencyBreakdown: CurrencyBreakdown[];
-  note: string | null;
 }
 
 /** A holding with its valuation at the latest price. */

@@ -86,17 +86,8 @@ export function predictionRecord({ served, bars, records, sentiment, predictedAt
   };
 }
 
-/** How the served model did at a term's horizon, as the answer shows it. */
-export interface TermRecordView {
-  mase: number | null;
-  directionalAccuracy: number | null;
-  coverage80: number | null;
-  upShare: number | null;
-  beatsRandomWalk: boolean;
-  lstmMase: number | null;
-  reason: string;
-  basis: string;
-}
+/** How the served model did at a term's horizon, as the answer shows it (the model is the term's own field). */
+export type TermRecordView = Omit<TermTrackRecord, 'model'>;
 
 export interface TermView extends PredictionTerm {
   /** The model that served this term: lstm, randomWalk, drift or holt. */
