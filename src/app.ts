@@ -9,6 +9,8 @@ import { gzipArchive } from './adapters/archive.ts';
 import { MemoryBus, RedisBus, type Bus } from './adapters/bus.ts';
 import { MemoryCache, RedisCache, type Cache } from './adapters/cache.ts';
 import { LocalMemo } from './adapters/memo.ts';
+import { NO_REPORTS, openErrorReports, type ErrorReports } from './adapters/error-reports.ts';
+import { metricsAuthorized, metricsText, startProcessMetrics } from './adapters/metrics.ts';
 import { Degradation, FailOpenCounters, FailSoftBus, FailSoftCache } from './adapters/degraded.ts';
 import { connectRedis, redisReady } from './adapters/redis.ts';
 import { openPriceStream, tolerantStream, type PriceStream } from './adapters/stream.ts';
@@ -24,8 +26,13 @@ import { SavedScreenRepository, StockFactsRepository } from './db/repositories/s
 import { SessionRepository } from './db/repositories/sessions.ts';
 import { StockRepository } from './db/repositories/stocks.ts';
 import { UserRepository } from './db/repositories/users.ts';
+import { AuditRepository } from './db/repositories/audit.ts';
 import { systemClock, type Clock } from './domain/time.ts';
 import { buildServer } from './http/server.ts';
+import { inProcessJobControl, queueJobControl } from './jobs/control.ts';
+import { jobHandlers } from './jobs/index.ts';
+import { createInProcessScheduler, type InProcessScheduler } from './jobs/in-process-scheduler.ts';
+import { SCHEDULE, type ScheduledJob } from './jobs/schedule.ts';
 import { createLogger } from './logging.ts';
 import { createGemini } from './providers/llm/gemini.ts';
 import type { Narrator } from './providers/llm/port.ts';
@@ -33,6 +40,10 @@ import { chooseProvider, UNIVERSE, type ProviderChoice } from './providers/marke
 import { createNewsApi } from './providers/news/newsapi.ts';
 import { createRssReader } from './providers/news/rss.ts';
 import { AccountService } from './services/accounts.ts';
+import { AuditTrail } from './services/admin/audit.ts';
+import { JobAdmin, type JobControl } from './services/admin/jobs.ts';
+import { StockAdmin } from './services/admin/stocks.ts';
+import { UserAdmin } from './services/admin/users.ts';
 import { ImportService } from './services/import/importer.ts';
 import { LoginThrottle } from './services/login-throttle.ts';
 import { StockCatalog } from './services/market/catalog.ts';
@@ -89,6 +100,8 @@ export interface Infrastructure {
   stream: PriceStream | null;
   /** The parts running degraded now (Redis down: cache misses, local counters, dropped publishes). */
   degradation: Degradation;
+  /** Sentry when SENTRY_DSN is set, nowhere otherwise. */
+  reports: ErrorReports;
   close(): Promise<void>;
 }
 
@@ -100,11 +113,15 @@ export interface InfrastructureOptions {
 
 export async function openInfrastructure(config: Config, options: InfrastructureOptions = {}): Promise<Infrastructure> {
   const log = options.log ?? createLogger({ level: config.logLevel });
+  startProcessMetrics();
+  const reports = config.sentryDsn
+    ? await openErrorReports({ dsn: config.sentryDsn, environment: config.sentryEnvironment, release: `stockmind@${VERSION}`, log })
+    : NO_REPORTS;
   const database = openDatabase(config);
   if (options.migrate ?? true) await database.migrate();
   const degradation = new Degradation(log);
   let redis: Redis | null = null;
-  let cache: Cache = new MemoryCache();
+  let cache: Cache = new MemoryCache(100_000, 'cache');
   let counters: Cache = new MemoryCache(50_000);
   let bus: Bus = new MemoryBus();
   if (config.redisUrl) {
@@ -121,7 +138,7 @@ export async function openInfrastructure(config: Config, options: Infrastructure
     redis, () => connectRedis(config.redisUrl!, 'stream', { purpose: 'blocking' }),
   );
   return {
-    config, log, clock: options.clock ?? systemClock, database, redis, cache, counters, bus, degradation, stream,
+    config, log, clock: options.clock ?? systemClock, database, redis, cache, counters, bus, degradation, stream, reports,
     async close() {
       await stream?.close();
       await bus.close();
@@ -129,6 +146,7 @@ export async function openInfrastructure(config: Config, options: Infrastructure
       await counters.close();
       redis?.disconnect();
       await database.close();
+      await reports.close();
     },
   };
 }
@@ -147,6 +165,8 @@ export interface Repositories {
   stockFacts: StockFactsRepository;
   /** Holdings and their ledger of transactions. */
   portfolio: PortfolioRepository;
+  /** The append-only audit log of admin actions, and the transaction admin changes run in. */
+  audit: AuditRepository;
   /** Watchlist entries and fired alerts. */
   watchlists: WatchlistRepository;
   dailyCloses: DailyCloseRepository;
@@ -189,6 +209,10 @@ export interface Services {
   alerts: AlertService;
   portfolioAnalytics: PortfolioAnalytics;
   stockAnalytics: StockAnalytics;
+  /** The admin API: users (tiers, deactivation, revocations, the admin role) and stocks, each change audited. */
+  userAdmin: UserAdmin;
+  stockAdmin: StockAdmin;
+  auditTrail: AuditTrail;
 }
 
 export function buildRepositories(infra: Infrastructure): Repositories {
@@ -200,6 +224,7 @@ export function buildRepositories(infra: Infrastructure): Repositories {
     indicators: new IndicatorRepository(db), scans: new ScanRepository(db), savedScreens: new SavedScreenRepository(db),
     news: new NewsRepository(db), predictions: new PredictionRepository(db),
     portfolio: new PortfolioRepository(db), watchlists: new WatchlistRepository(db),
+    audit: new AuditRepository(db),
   };
 }
 
@@ -229,6 +254,8 @@ export function buildServices(infra: Infrastructure, repositories: Repositories,
     counters, clock, { feeds: config.newsFeeds, newsApiDailyRequests: config.newsApiDailyRequests },
   );
   const dailyCloses = new DailyCloses(repositories.dailyCloses, history, clock);
+  const accounts = new AccountService(repositories.users, cache, config.rateLimits, clock, memo);
+  const tokens = new TokenService(repositories.sessions, cache, { secretKey: config.secretKey, ...config.jwt }, clock, memo);
   return {
     holdings: new HoldingService(repositories.portfolio, catalog, quotes, clock),
     watchlist: new WatchlistService(repositories.watchlists, catalog, quotes, priceAlerts),
@@ -243,8 +270,10 @@ export function buildServices(infra: Infrastructure, repositories: Repositories,
       model: new ServedModel(config.dataDir === MEMORY ? null : config.dataDir),
       sentiment: sentimentAggregates, narrator: gemini,
     }),
-    accounts: new AccountService(repositories.users, cache, config.rateLimits, clock, memo),
-    tokens: new TokenService(repositories.sessions, cache, { secretKey: config.secretKey, ...config.jwt }, clock, memo),
+    accounts, tokens,
+    userAdmin: new UserAdmin(repositories.users, repositories.audit, accounts, tokens, bus, clock),
+    stockAdmin: new StockAdmin(catalog, repositories.audit),
+    auditTrail: new AuditTrail(repositories.audit),
     quotas: new DailyQuotas(counters, clock),
     loginThrottle: new LoginThrottle(counters, config.loginThrottle, clock),
     catalog, gateway, ingest, quotes, history,
@@ -295,6 +324,11 @@ export interface App extends Runtime {
   realtime: Hub;
   /** Start-up work in the background (the first market scan of a fresh install); close() waits for it. */
   startup: Promise<void>;
+  /** Embedded: the schedule, run in this process once `start()`ed (`stockmind start` does); null scaled (workers run it). */
+  scheduler: InProcessScheduler | null;
+  /** The jobs as the admin API sees them: the in-process scheduler, or the BullMQ queues. */
+  jobs: JobControl;
+  /** Stops the scheduler (waiting for its runs in flight), the HTTP server (WebSockets closed with 1001, requests in flight answered), then the infrastructure. */
   close(): Promise<void>;
 }
 
@@ -302,14 +336,27 @@ export interface AppOptions {
   provider?: ProviderChoice;
   clock?: Clock;
   log?: Logger;
+  /** The schedule the jobs run by (tests bring one with other retry delays); the seed's otherwise. */
+  schedule?: readonly ScheduledJob[];
 }
 
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<App> {
   const runtime = await openRuntime(config, options);
   const { infra, services, provider } = runtime;
   infra.log.info(`market data: ${provider.reason}`);
+  const handlers = jobHandlers(services, config);
+  const schedule = options.schedule ?? SCHEDULE;
+  // Embedded, this process runs the schedule (once started); scaled, the workers do, and the admin API reads the queues.
+  const scheduler = config.redisUrl ? null : createInProcessScheduler({ schedule, handlers, log: infra.log, clock: infra.clock, reports: infra.reports });
+  const jobs = scheduler ? inProcessJobControl(scheduler) : queueJobControl({
+    connect: () => connectRedis(config.redisUrl!, 'jobs-admin', { commandTimeoutMs: 5_000 }),
+    prefix: config.redisPrefix, schedule, implemented: new Set(Object.keys(handlers)),
+  });
   const http = await buildServer(config, infra.log, {
     ...services,
+    jobAdmin: new JobAdmin(jobs, services.auditTrail),
+    reports: infra.reports,
+    metrics: { authorized: (authorization) => metricsAuthorized(authorization, config.metricsToken), text: metricsText },
     clock: infra.clock,
     anonymousDailyLimit: config.rateLimits.anonymous,
     health: {
@@ -323,7 +370,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   const realtime = await registerRealtime(http, {
     bus: infra.bus, accounts: services.accounts, tokens: services.tokens, catalog: services.catalog, quotes: services.quotes,
-    clock: infra.clock, log: infra.log, settings: config.realtime,
+    clock: infra.clock, log: infra.log, settings: config.realtime, reports: infra.reports,
   });
   // A fresh install scans once on start-up when enough bars exist, so the scanner answers before the first close.
   const startup = services.scanner.ensureScanned(infra.log).then(
@@ -331,10 +378,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     (error: unknown) => infra.log.warn({ err: error }, `start-up market scan failed: ${(error as Error).message}`),
   );
   return {
-    ...runtime, http, realtime, startup,
+    ...runtime, http, realtime, startup, scheduler, jobs,
     async close() {
       await startup;
-      await http.close();
+      // Fastify's close: new connections refused, the hub's sockets closed with 1001 first, then
+      // it waits for the requests in flight; meanwhile the scheduler's runs in flight finish.
+      await Promise.all([http.close(), scheduler?.stop()]);
+      await jobs.close();
       await infra.close();
     },
   };

@@ -72,6 +72,18 @@ export interface Config {
   priceStream: { mode: 'auto' | 'off' | 'redis' | 'kafka'; maxLength: number };
   /** Seconds between the simulated provider's intraday ticks while the market is open; 0 turns them off. */
   simulatedTickSeconds: number;
+  /** `/metrics` and the per-request HTTP metrics; off measures (or spares) their cost. */
+  metrics: boolean;
+  /** When set, `/metrics` answers only `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
+  /** Where each `stockmind worker` serves its own `/metrics`; 0: nowhere. */
+  workerMetricsPort: number;
+  /** Sentry's DSN: uncaught errors, 500 answers and failed jobs are reported there; null: nowhere. */
+  sentryDsn: string | null;
+  /** The environment name Sentry files reports under (production, staging...). */
+  sentryEnvironment: string;
+  /** How long SIGTERM/SIGINT waits for requests, sockets and jobs in flight before exiting anyway. */
+  shutdownGraceSeconds: number;
 }
 
 /** A bad setting; start-up prints its message as one line and exits with code 2. */
@@ -336,5 +348,11 @@ export function loadConfig(env: Env = readEnv()): Config {
       maxLength: integer(env, 'PRICE_STREAM_MAX_LENGTH', 100_000, 100, 1e9),
     },
     simulatedTickSeconds: integer(env, 'SIMULATED_TICK_SECONDS', 5, 0, 3_600),
+    metrics: oneOf(env, 'METRICS', ['on', 'off'], 'on') === 'on',
+    metricsToken: text(env, 'METRICS_TOKEN') ?? null,
+    workerMetricsPort: integer(env, 'WORKER_METRICS_PORT', 9464, 0, 65535),
+    sentryDsn: url(env, 'SENTRY_DSN', ['https:', 'http:']) ?? null,
+    sentryEnvironment: text(env, 'SENTRY_ENVIRONMENT') ?? (debug ? 'development' : 'production'),
+    shutdownGraceSeconds: integer(env, 'SHUTDOWN_GRACE_SECONDS', 25, 1, 3_600),
   };
 }

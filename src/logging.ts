@@ -12,6 +12,23 @@ export interface Log {
   child(bindings: Record<string, unknown>): Log;
 }
 
+export const REDACTED = '[redacted]';
+/** Secrets that can hide inside strings (error messages, breadcrumbs): bearer tokens, JWTs, our API keys, URL credentials. */
+const SECRET_TEXT: Array<[RegExp, string]> = [
+  [/\bBearer\s+[\w.~+/=-]+/gi, `Bearer ${REDACTED}`],
+  [/\beyJ[\w-]*\.[\w-]+\.[\w-]*/g, REDACTED],
+  [/\bsm_[\w-]{20,}/g, REDACTED],
+  [/(\/\/[^/\s:@]+:)[^@\s/]+@/g, `$1${REDACTED}@`],
+  [/([?&](?:token|api_?key|apiKey|key|password|refresh|access_token)=)[^&\s#]+/gi, `$1${REDACTED}`],
+];
+
+/** A string with any secret it carries replaced. */
+export function scrubText(text: string): string {
+  let scrubbed = text;
+  for (const [pattern, replacement] of SECRET_TEXT) scrubbed = scrubbed.replace(pattern, replacement);
+  return scrubbed;
+}
+
 /** Drizzle puts a failed query's parameters in its message (password hashes, emails): never log them. */
 export function redactParams<T extends string | undefined>(text: T): T {
   return text?.replace(/params: [\s\S]*?(?=\n\s+at |$)/, 'params: [redacted]') as T;
@@ -40,7 +57,13 @@ export function createLogger(options: LoggerOptions): Logger {
   const settings = {
     level: options.level,
     redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
-    serializers: { err: safeError },
+    serializers: {
+      err: safeError,
+      // Fastify's request line, with the secrets a URL may carry (`/ws/?token=<JWT>`) replaced.
+      req: (req: { method?: string; url?: string; host?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+        method: req.method, url: req.url === undefined ? undefined : scrubText(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort,
+      }),
+    },
   };
   const pretty = options.pretty ?? (options.destination === undefined && process.stdout.isTTY === true);
   if (!pretty) return options.destination ? pino(settings, options.destination) : pino(settings);
@@ -73,3 +96,26 @@ export function lazyChild<L extends Logger>(parent: L, bindings: Record<string, 
     set level(level: string) { child().level = level; },
   } as unknown as L;
 }
+
+/** What an error report says besides the error: ids and names, never request data. */
+export interface ErrorContext {
+  /** Where it happened: `http`, `job`, `websocket`, `process`. */
+  area: 'http' | 'job' | 'websocket' | 'process';
+  requestId?: string;
+  /** The route pattern, never the raw URL. */
+  route?: string;
+  method?: string;
+  status?: number;
+  job?: string;
+  runId?: string;
+  attempts?: number;
+  connectionId?: string;
+}
+
+/** Where unexpected errors are reported (Sentry when SENTRY_DSN is set; see src/adapters/error-reports.ts). */
+export interface ErrorReporter {
+  capture(error: unknown, context: ErrorContext): void;
+}
+
+/** Reports nowhere. */
+export const NO_ERROR_REPORTS: ErrorReporter = { capture() {} };

@@ -56,6 +56,17 @@ async function createUser(settings: Config, options: { email: string; password: 
   }
 }
 
+/** `user promote|demote EMAIL`: the admin role, written to the audit log as done from the command line. */
+async function setAdmin(settings: Config, email: string, isAdmin: boolean): Promise<void> {
+  const runtime = await openRuntime(settings, { provider: { provider: null, reason: 'not needed' } });
+  try {
+    const user = await runtime.services.userAdmin.setAdmin(null, email, isAdmin);
+    process.stdout.write(`${user.email} is ${user.isAdmin ? 'now an administrator' : 'no longer an administrator'}\n`);
+  } finally {
+    await runtime.infra.close();
+  }
+}
+
 function queueList(value: string): QueueName[] {
   const queues = value.split(',').map((q) => q.trim());
   const unknown = queues.filter((q) => !(QUEUES as readonly string[]).includes(q));
@@ -110,6 +121,14 @@ user.command('create')
   .addOption(new Option('--tier <tier>', `subscription tier: ${TIERS.join(', ')}`).argParser(oneOf(TIERS)).default('basic'))
   .option('--admin', 'make the user an administrator')
   .action(withConfig(createUser));
+user.command('promote')
+  .description('make an existing user an administrator (the admin API, /api/admin/)')
+  .argument('<email>', 'the user\'s login email')
+  .action(withConfig((settings, email: string) => setAdmin(settings, email, true)));
+user.command('demote')
+  .description('take the administrator role away from a user')
+  .argument('<email>', 'the user\'s login email')
+  .action(withConfig((settings, email: string) => setAdmin(settings, email, false)));
 
 program.command('import')
   .description('load daily or 1-minute OHLCV bars from a CSV file or a directory of them (all or nothing)')

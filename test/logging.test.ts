@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logging.ts';
 
@@ -38,6 +39,18 @@ describe('logs', () => {
     log.info({ req: { headers: { authorization: 'Bearer secret.jwt.here', 'x-api-key': 'sm_secretkey' } } }, 'incoming request');
     expect(lines[0]).not.toContain('secret.jwt.here');
     expect(lines[0]).not.toContain('sm_secretkey');
+  });
+
+  it('never carry a token or API key from a request\'s URL (WebSockets authenticate with ?token=)', async () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', destination: { write: (line: string) => lines.push(line) } });
+    const app = Fastify({ loggerInstance: log as FastifyBaseLogger });
+    app.get('/ws/market/', async () => ({ ok: true }));
+    await app.inject({ method: 'GET', url: '/ws/market/?alias=price_update&token=eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl&apiKey=sm_0123456789abcdefghij0123' });
+    await app.close();
+    const incoming = lines.map((line) => JSON.parse(line)).find((line) => line.msg === 'incoming request');
+    expect(incoming.req).toMatchObject({ method: 'GET', url: '/ws/market/?alias=price_update&token=[redacted]&apiKey=[redacted]' });
+    expect(lines.join('')).not.toMatch(/eyJzdWIiOi|sm_0123456789/);
   });
 });
 

@@ -2,7 +2,31 @@
 // Redis scaled (so counters and revocations are shared by every API instance).
 import { LRUCache } from 'lru-cache';
 import type { Redis } from 'ioredis';
+import { Counter } from 'prom-client';
 import { redisUnavailable } from './redis.ts';
+
+// Lookups are counted in plain numbers and handed to Prometheus at scrape time: nothing per get
+// beyond an increment.
+const lookups = new Map<string, { hit: number; miss: number }>();
+new Counter({
+  name: 'stockmind_cache_lookups_total',
+  help: 'Cache reads by store and result (hit or miss)',
+  labelNames: ['store', 'result'] as const,
+  collect() {
+    this.reset();
+    for (const [store, counts] of lookups) {
+      this.inc({ store, result: 'hit' }, counts.hit);
+      this.inc({ store, result: 'miss' }, counts.miss);
+    }
+  },
+});
+
+/** The hit and miss tally of a named store (the app's cache), shared by every instance of that name. */
+export function lookupTally(store: string): { hit: number; miss: number } {
+  let counts = lookups.get(store);
+  if (!counts) lookups.set(store, (counts = { hit: 0, miss: 0 }));
+  return counts;
+}
 
 export interface Cache {
   get<T>(key: string): Promise<T | null>;
@@ -25,13 +49,20 @@ export class MemoryCache implements Cache, SyncCounters {
   // Values are kept as JSON, exactly as Redis keeps them: what works embedded works scaled
   // (a Date comes back as a string on both), and callers never share an object with the cache.
   private readonly entries: LRUCache<string, string>;
+  private readonly tally: { hit: number; miss: number } | null;
 
-  constructor(maxEntries = 100_000) {
+  /** `store` names it in the hit and miss metrics; unnamed stores (counters) are not counted. */
+  constructor(maxEntries = 100_000, store: string | null = null) {
     this.entries = new LRUCache({ max: maxEntries, ttlAutopurge: false });
+    this.tally = store === null ? null : lookupTally(store);
   }
 
   async get<T>(key: string): Promise<T | null> {
     const raw = this.entries.get(key);
+    if (this.tally) {
+      if (raw === undefined) this.tally.miss += 1;
+      else this.tally.hit += 1;
+    }
     return raw === undefined ? null : (JSON.parse(raw) as T);
   }
 

@@ -6,7 +6,7 @@
 // (Prometheus), and is listed in /api/health/ while degraded.
 import { Counter } from 'prom-client';
 import type { Bus, BusHandler, Unsubscribe } from './bus.ts';
-import { MemoryCache, type Cache } from './cache.ts';
+import { lookupTally, MemoryCache, type Cache } from './cache.ts';
 
 interface Warn {
   warn(obj: object, msg: string): void;
@@ -47,9 +47,13 @@ export class Degradation {
 
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** A shared cache whose outage reads as misses and skipped writes. */
+/** A shared cache whose outage reads as misses and skipped writes; its lookups count as the `part` store's hits and misses. */
 export class FailSoftCache implements Cache {
-  constructor(private readonly inner: Cache, private readonly degradation: Degradation, private readonly part = 'cache') {}
+  private readonly tally: { hit: number; miss: number };
+
+  constructor(private readonly inner: Cache, private readonly degradation: Degradation, private readonly part = 'cache') {
+    this.tally = lookupTally(part);
+  }
 
   private async attempt<T>(operation: () => Promise<T>, fallback: T): Promise<T> {
     try {
@@ -62,8 +66,11 @@ export class FailSoftCache implements Cache {
     }
   }
 
-  get<T>(key: string): Promise<T | null> {
-    return this.attempt(() => this.inner.get<T>(key), null);
+  async get<T>(key: string): Promise<T | null> {
+    const value = await this.attempt(() => this.inner.get<T>(key), null);
+    if (value === null) this.tally.miss += 1;
+    else this.tally.hit += 1;
+    return value;
   }
 
   set(key: string, value: unknown, ttlSeconds: number): Promise<void> {

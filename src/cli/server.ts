@@ -1,12 +1,13 @@
 // `stockmind start` (the API, and the schedule in-process when embedded) and `stockmind worker`.
 import { networkInterfaces } from 'node:os';
+import { serveMetrics, type MetricsServer } from '../adapters/metrics.ts';
 import { buildApp, openRuntime, VERSION } from '../app.ts';
 import type { Config } from '../config.ts';
 import { invalid } from '../domain/errors.ts';
 import { jobHandlers } from '../jobs/index.ts';
-import { startInProcessScheduler } from '../jobs/in-process-scheduler.ts';
 import { startWorkers } from '../jobs/queues.ts';
 import { SCHEDULE, type QueueName } from '../jobs/schedule.ts';
+import { exitOnUncaught, shutdownOnSignals } from './lifecycle.ts';
 import { SetupError } from './run.ts';
 
 /** The addresses a person can open: localhost, and this machine's LAN addresses when listening on all. */
@@ -21,17 +22,15 @@ function addresses(host: string, port: number): string[] {
 export async function start(settings: Config): Promise<void> {
   const app = await buildApp(settings);
   const log = app.infra.log;
+  exitOnUncaught(log, app.infra.reports);
   const scale = settings.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${settings.dataDir}`;
   // Embedded, this process runs the schedule; scaled, `stockmind worker` processes do.
-  const scheduler = settings.redisUrl
-    ? null
-    : startInProcessScheduler({ schedule: SCHEDULE, handlers: jobHandlers(app.services, settings), log, clock: app.infra.clock });
+  app.scheduler?.start();
   // The simulated market's intraday ticks: here embedded, in the workers scaled.
   const ticks = settings.redisUrl ? null : app.services.ticks.start(log);
   try {
     await app.http.listen({ port: settings.port, host: settings.host });
   } catch (error) {
-    scheduler?.stop();
     ticks?.stop();
     await app.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -50,18 +49,15 @@ export async function start(settings: Config): Promise<void> {
       : `signing tokens with the secret key kept in ${settings.secretKeyFile}`);
   }
   log.info(settings.redisUrl ? 'scheduled jobs run in `stockmind worker` processes (REDIS_URL is set)' : 'scheduled jobs run in this process');
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info(`${signal} received: closing`);
-    scheduler?.stop();
-    ticks?.stop();
-    await app.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Stop accepting, close WebSockets with 1001, answer the requests in flight, let the running
+  // job finish, close PGlite cleanly (the next start needs no recovery), PostgreSQL and Redis.
+  shutdownOnSignals({
+    log, graceMs: settings.shutdownGraceSeconds * 1000,
+    async close() {
+      ticks?.stop();
+      await app.close();
+    },
+  });
 }
 
 export function requireRedis(settings: Config): string {
@@ -73,19 +69,38 @@ export async function worker(settings: Config, queues: QueueName[]): Promise<voi
   const redisUrl = requireRedis(settings);
   const runtime = await openRuntime(settings);
   const log = runtime.infra.log;
+  exitOnUncaught(log, runtime.infra.reports);
   log.info(`market data: ${runtime.provider.reason}`);
   const workers = await startWorkers({
-    redisUrl, prefix: settings.redisPrefix, queues, schedule: SCHEDULE, handlers: jobHandlers(runtime.services, settings), log, lockMs: settings.jobLockMs,
+    redisUrl, prefix: settings.redisPrefix, queues, schedule: SCHEDULE, handlers: jobHandlers(runtime.services, settings), log,
+    lockMs: settings.jobLockMs, reports: runtime.infra.reports,
   });
   log.info(`worker consuming ${queues.join(', ')}`);
+  const metrics = await workerMetrics(settings, log);
   // Every worker runs the simulated ticks; a shared claim per tick makes each happen once.
   const ticks = runtime.services.ticks.start(log);
-  const stop = async () => {
-    ticks.stop();
-    await workers.close();
-    await runtime.infra.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  // BullMQ's close waits for the active job; past the grace period the process exits anyway and
+  // the job's lock expires, so another worker takes it over (it is handed back, not lost).
+  shutdownOnSignals({
+    log, graceMs: settings.shutdownGraceSeconds * 1000,
+    async close() {
+      ticks.stop();
+      await workers.close();
+      await metrics?.close();
+      await runtime.infra.close();
+    },
+  });
+}
+
+/** The worker's own /metrics (WORKER_METRICS_PORT); a port in use costs the metrics, not the jobs. */
+async function workerMetrics(settings: Config, log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void }): Promise<MetricsServer | null> {
+  if (!settings.metrics || settings.workerMetricsPort === 0) return null;
+  try {
+    const server = await serveMetrics({ port: settings.workerMetricsPort, host: settings.host, token: settings.metricsToken });
+    log.info({ port: server.port }, `worker metrics on http://${settings.host}:${server.port}/metrics`);
+    return server;
+  } catch (error) {
+    log.warn({ err: error, port: settings.workerMetricsPort }, `worker metrics not served: port ${settings.workerMetricsPort} unavailable (${(error as Error).message}); set WORKER_METRICS_PORT`);
+    return null;
+  }
 }

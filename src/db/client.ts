@@ -13,6 +13,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { MEMORY } from '../config.ts';
 import { Conflict, Unavailable } from '../domain/errors.ts';
+import { watchPool } from './pool-metrics.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -195,6 +196,7 @@ export function openPostgres(url: string, options: { max?: number; timeouts?: Po
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   guardQueries(pool);
+  const unwatch = watchPool(pool);
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,
@@ -211,7 +213,10 @@ export function openPostgres(url: string, options: { max?: number; timeouts?: Po
       }
     },
     ping: async () => { await db.execute(sql`select 1`); },
-    close: () => pool.end(),
+    close: () => {
+      unwatch();
+      return pool.end();
+    },
   };
 }
 

@@ -55,7 +55,9 @@ export function errorBody(code: number, message: string, errors: Record<string, 
  * the response serializer handles a type list natively but runs a validator per value for anyOf.
  */
 export function Nullable<T extends TSchema>(schema: T) {
-  return Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type as string, 'null'] });
+  // An enum must list null too, or a validator (fast-json-stringify's, choosing an anyOf branch) refuses it.
+  const values = (schema as { enum?: unknown[] }).enum;
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type as string, 'null'], ...(values ? { enum: [...values, null] } : {}) });
 }
 
 /** One of a few strings, as `enum` (serialised directly) rather than an anyOf of literals. */

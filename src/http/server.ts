@@ -8,15 +8,17 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
-import { lazyChild } from '../logging.ts';
+import { lazyChild, type ErrorReporter } from '../logging.ts';
 import type { Config } from '../config.ts';
 import { invalid } from '../domain/errors.ts';
 import { ErrorEnvelope, errorBody } from './envelope.ts';
 import { registerAuth, type AuthDeps } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { registerJsonBody } from './plugins/json-body.ts';
+import { registerMetrics, type MetricsEndpoint } from './plugins/metrics.ts';
 import { helmetHeaders, SECURITY_HEADERS } from './plugins/security-headers.ts';
 import { registerValidation } from './plugins/validation.ts';
+import { adminRoutes, type AdminRouteDeps } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes, type HealthDeps } from './routes/health.ts';
 import { homeRoutes } from './routes/home.ts';
@@ -30,7 +32,7 @@ import { indicatorRoutes, type IndicatorRouteDeps } from './routes/indicators.ts
 import { scannerRoutes, type ScannerRouteDeps } from './routes/scanner.ts';
 import { screenRoutes, type ScreenRouteDeps } from './routes/screens.ts';
 
-export type HttpDeps = AuthDeps & AuthRouteDeps & MarketRouteDeps & NewsRouteDeps & PredictionRouteDeps & IndicatorRouteDeps & ScannerRouteDeps & ScreenRouteDeps & PortfolioRouteDeps & AnalyticsRouteDeps & { health: HealthDeps };
+export type HttpDeps = AuthDeps & AuthRouteDeps & MarketRouteDeps & NewsRouteDeps & PredictionRouteDeps & IndicatorRouteDeps & ScannerRouteDeps & ScreenRouteDeps & PortfolioRouteDeps & AnalyticsRouteDeps & AdminRouteDeps & { health: HealthDeps; metrics: MetricsEndpoint; reports: ErrorReporter };
 
 export const BODY_LIMIT = 1024 * 1024;
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
@@ -106,7 +108,7 @@ export async function buildServer(config: Config, log: Logger, deps: HttpDeps): 
 
   registerJsonBody(app);
   registerValidation(app);
-  registerErrorHandling(app);
+  registerErrorHandling(app, deps.reports);
   app.addSchema(ErrorEnvelope);
 
   await app.register(cors, {
@@ -140,6 +142,8 @@ export async function buildServer(config: Config, log: Logger, deps: HttpDeps): 
     transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, ''),
   });
 
+  // After the docs plugin (so /metrics is documented); its hook observes every route all the same.
+  if (config.metrics) registerMetrics(app, deps.metrics);
   registerAuth(app, deps);
   homeRoutes(app, deps.health.version);
   healthRoutes(app, deps.health);
@@ -152,5 +156,6 @@ export async function buildServer(config: Config, log: Logger, deps: HttpDeps): 
   indicatorRoutes(app, deps);
   scannerRoutes(app, deps);
   screenRoutes(app, deps);
+  adminRoutes(app, deps);
   return app;
 }

@@ -4,7 +4,7 @@ import { ErrorCode, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { connectRedis } from '../adapters/redis.ts';
 import { sleep } from '../domain/time.ts';
-import type { Log } from '../logging.ts';
+import { NO_ERROR_REPORTS, type ErrorReporter, type Log } from '../logging.ts';
 import { PermanentJobFailure, runJob, type JobHandlers, type JobSummary } from './runner.ts';
 import { QUEUES, type QueueName, type ScheduledJob } from './schedule.ts';
 
@@ -110,6 +110,8 @@ export interface StartWorkersOptions {
    * stalled-job check runs at the same period).
    */
   lockMs?: number;
+  /** Where jobs that failed for good are reported. */
+  reports?: ErrorReporter;
 }
 
 export interface Workers {
@@ -119,6 +121,7 @@ export interface Workers {
 /** Ensures the schedulers of `queues`, then runs one BullMQ worker per queue. */
 export async function startWorkers(options: StartWorkersOptions): Promise<Workers> {
   const { prefix, queues, schedule, handlers, log } = options;
+  const reports = options.reports ?? NO_ERROR_REPORTS;
   const redis = bullConnection(options.redisUrl, 'workers');
   const served = schedule.filter((row) => queues.includes(row.queue));
   const workers: Worker[] = [];
@@ -150,9 +153,13 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
         if (!job) return log.error({ queue: queueName, err: error }, `job failed: ${error.message}`);
         const attempts = job.opts.attempts ?? 1;
         const final = job.attemptsMade >= attempts || error instanceof UnrecoverableError;
-        const line = { queue: queueName, job: job.name, id: job.id, attemptsMade: job.attemptsMade, attempts };
-        if (final) log.error(line, `job failed for good: ${error.message}`);
-        else log.warn(line, `job attempt failed; BullMQ retries it: ${error.message}`);
+        const line = { queue: queueName, job: job.name, runId: job.id, attemptsMade: job.attemptsMade, attempts };
+        if (final) {
+          log.error(line, `job failed for good: ${error.message}`);
+          reports.capture(error, { area: 'job', job: job.name, runId: job.id, attempts: job.attemptsMade });
+        } else {
+          log.warn(line, `job attempt failed; BullMQ retries it: ${error.message}`);
+        }
       });
       worker.on('error', (error) => log.error({ queue: queueName, err: error }, `job worker error: ${error.message}`));
       workers.push(worker);
@@ -180,8 +187,10 @@ async function processJob(job: Job, queueName: QueueName, schedule: readonly Sch
   // prevMillis is the fire time the scheduler computed (also the job id's suffix); timestamp is
   // when the job was created, earlier than the fire for scheduled jobs, and the only time for others.
   const firedAt = new Date(job.opts.prevMillis ?? job.timestamp);
+  // A run started by hand (the admin API) runs whatever the calendar says, as `jobs run` does.
+  const force = (job.data as { force?: unknown } | null)?.force === true;
   try {
-    const { summary } = await runJob(row, handler, { firedAt, log: log.child({ queue: queueName, jobId: job.id, attempt: job.attemptsMade + 1 }) });
+    const { summary } = await runJob(row, handler, { firedAt, log: log.child({ queue: queueName, runId: job.id, attempt: job.attemptsMade + 1 }) }, { force });
     return summary;
   } catch (error) {
     // BullMQ's word for "do not retry".

@@ -3,10 +3,34 @@
 // garbage); what is worth retrying is retried a bounded number of times with exponential backoff
 // and jitter (or after the server's Retry-After); a call that finally fails logs one line and
 // throws a ProviderError, which every edge treats as "unavailable, try again later".
+import { Counter, Histogram } from 'prom-client';
 import { backoffMs, sleep } from '../domain/time.ts';
 import { Unavailable } from '../domain/errors.ts';
 
 export type FailureKind = 'unavailable' | 'timeout' | 'rate_limited' | 'bad_response';
+
+// Labelled by provider and operation (constants of the adapters), never by what was asked for.
+const calls = new Counter({
+  name: 'stockmind_provider_calls_total',
+  help: 'Calls to outside services by provider, operation and outcome (ok, or the final failure: unavailable, timeout, rate_limited, bad_response; aborted by the caller)',
+  labelNames: ['provider', 'op', 'outcome'] as const,
+});
+const callDuration = new Histogram({
+  name: 'stockmind_provider_call_duration_seconds',
+  help: 'Duration of calls to outside services, retries and their waits included',
+  labelNames: ['provider', 'op'] as const,
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+});
+const retries = new Counter({
+  name: 'stockmind_provider_retries_total',
+  help: 'Failed attempts of outside calls that were retried, by failure kind (rate_limited: the source answered 429)',
+  labelNames: ['provider', 'op', 'kind'] as const,
+});
+const retryWait = new Counter({
+  name: 'stockmind_provider_retry_wait_seconds_total',
+  help: 'Time spent waiting before retries of outside calls (backoff, or the source\'s Retry-After)',
+  labelNames: ['provider'] as const,
+});
 
 /** A failure of an outside source (down, slow, rate-limited, garbage), as opposed to "no such thing". */
 export class ProviderError extends Unavailable {
@@ -130,6 +154,21 @@ function callerGaveUp(call: OutsideCall<unknown>, signal: AbortSignal): unknown 
 }
 
 export async function callOutside<T>(call: OutsideCall<T>, context: CallContext): Promise<T> {
+  const labels = { provider: call.provider, op: call.op };
+  const stop = callDuration.startTimer(labels);
+  let outcome: FailureKind | 'ok' | 'aborted' = 'ok';
+  try {
+    return await attempts(call, context);
+  } catch (error) {
+    outcome = error instanceof ProviderError ? error.failure : 'aborted';
+    throw error;
+  } finally {
+    stop();
+    calls.inc({ ...labels, outcome });
+  }
+}
+
+async function attempts<T>(call: OutsideCall<T>, context: CallContext): Promise<T> {
   const { policy, log, signal: callerSignal } = context;
   const classify = call.classify ?? classifyHttpError<T>;
   if (callerSignal?.aborted) throw callerGaveUp(call as OutsideCall<unknown>, callerSignal);
@@ -154,6 +193,8 @@ export async function callOutside<T>(call: OutsideCall<T>, context: CallContext)
       const retryAfterSeconds = verdict.retryAfterMs != null ? Math.ceil(verdict.retryAfterMs / 1000) : null;
       throw new ProviderError(call.provider, `${call.provider} ${call.op} ${call.target}: ${detail}`, verdict.fail, { cause: error, retryAfterSeconds });
     }
+    retries.inc({ provider: call.provider, op: call.op, kind: verdict.fail });
+    retryWait.inc({ provider: call.provider }, wait / 1000);
     await call.beforeRetry?.(verdict);
     try {
       await sleep(wait, callerSignal);

@@ -1,9 +1,11 @@
 // One connected client: who it is, what it follows, and its outgoing queue. A slow reader never
 // holds anyone up: past the send-buffer threshold its updates wait here, each symbol's replaced by
 // the newest (an out-of-date quote is worth nothing), and a reader stuck too long is closed (1013).
+import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { Tier } from '../domain/auth/tier.ts';
+import { wsTally } from './metrics.ts';
 import type { ErrorCode, ServerMessage } from './protocol.ts';
 
 export const CLOSE_GOING_AWAY = 1001;
@@ -50,6 +52,9 @@ export class Client {
   private readonly ordered: Payload[] = [];
   private stuckTimer: ReturnType<typeof setTimeout> | null = null;
 
+  /** The connection's id, in every log line about it. */
+  readonly id = randomUUID();
+
   constructor(readonly socket: WebSocket, private readonly raw: Duplex, readonly options: ClientOptions, burst: number, now: number) {
     this.tokens = burst;
     this.refilledAt = now;
@@ -85,11 +90,13 @@ export class Client {
         if (this.ordered.length > MAX_ORDERED_BACKLOG) this.options.onStuck(this);
       } else {
         // Delete first so the replacement goes to the back, after what was already waiting.
-        this.pending.delete(key);
+        if (this.pending.delete(key)) wsTally.coalesced += 1;
         this.pending.set(key, text);
       }
       return;
     }
+    if (key === null) wsTally.sentReplies += 1;
+    else wsTally.sentUpdates += 1;
     this.socket.send(text, TEXT);
     if (this.socket.bufferedAmount >= this.options.sendBufferBytes) this.congest();
   }

@@ -10,15 +10,16 @@ import type { Tier } from '../domain/auth/tier.ts';
 import { InvalidInput, NotFound, RateLimited, Unauthenticated, Unavailable } from '../domain/errors.ts';
 import { normalizeSymbol } from '../domain/market/symbol.ts';
 import type { Clock } from '../domain/time.ts';
-import type { Log } from '../logging.ts';
+import type { ErrorReporter, Log } from '../logging.ts';
 import type { AccountService } from '../services/accounts.ts';
 import type { StockCatalog } from '../services/market/catalog.ts';
 import { ON_DEMAND_WAIT_MS } from '../services/market/gateway.ts';
 import { stockChannel } from '../services/market/quote-ingest.ts';
 import type { QuoteService } from '../services/market/quotes.ts';
-import { userChannel } from '../services/alerts/channel.ts';
+import { SESSIONS_ENDED, userChannel } from '../services/alerts/channel.ts';
 import type { TokenService } from '../services/tokens.ts';
 import { Client, CLOSE_GOING_AWAY, CLOSE_POLICY, CLOSE_TRY_AGAIN_LATER, type ClientIdentity } from './client.ts';
+import { watchHub, wsTally } from './metrics.ts';
 import { isProtocolError, parseClientMessage, pushOf, type ClientMessage } from './protocol.ts';
 import type { RealtimeSettings } from './settings.ts';
 
@@ -31,6 +32,8 @@ export interface HubDeps {
   clock: Clock;
   log: Log;
   settings: RealtimeSettings;
+  /** Where a message the server failed to handle is reported (besides the log). */
+  reports?: ErrorReporter;
 }
 
 /** What a connection brought at the handshake. */
@@ -74,10 +77,12 @@ export class Hub {
   private readonly closed = new WeakMap<WebSocket, Promise<void>>();
   private readonly heartbeat: ReturnType<typeof setInterval>;
   private stopping = false;
+  private readonly unwatch: () => void;
 
   constructor(private readonly deps: HubDeps) {
     this.heartbeat = setInterval(() => this.beat(), deps.settings.heartbeatSeconds * 1000);
     this.heartbeat.unref?.();
+    this.unwatch = watchHub(this);
   }
 
   stats(): HubStats {
@@ -115,15 +120,21 @@ export class Hub {
     }
     this.perIp.set(handshake.ipBucket, fromIp + 1);
     this.clients.add(client);
+    wsTally.opened += 1;
     this.joinedAt.set(client, new Map());
+    this.deps.log.debug({ connectionId: client.id, ip: handshake.ipBucket }, 'websocket connected');
     socket.on('message', (data, isBinary) => this.receive(client, data as Buffer | Buffer[] | ArrayBuffer, isBinary));
     socket.on('pong', () => { client.alive = true; });
-    socket.once('close', () => this.forget(client));
+    socket.once('close', (code: number) => {
+      this.deps.log.debug({ connectionId: client.id, code, userId: client.identity?.userId }, 'websocket closed');
+      this.forget(client);
+    });
     if (handshake.token || handshake.apiKey) this.enqueue(client, { type: 'auth', token: handshake.token, apiKey: handshake.apiKey });
   }
 
   private receive(client: Client, data: Buffer | Buffer[] | ArrayBuffer, isBinary: boolean): void {
     client.alive = true;
+    wsTally.received += 1;
     if (!this.admit(client)) return;
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
     const parsed = parseClientMessage(isBinary ? bytes.toString('utf8') : bytes.toString('utf8'));
@@ -160,7 +171,8 @@ export class Hub {
   /** Handles the client's messages one at a time, in the order they came. */
   private enqueue(client: Client, message: ClientMessage): void {
     client.work = client.work.then(() => this.handle(client, message)).catch((error: unknown) => {
-      this.deps.log.error({ err: error }, 'websocket message failed');
+      this.deps.log.error({ err: error, connectionId: client.id, message: message.type }, 'websocket message failed');
+      this.deps.reports?.capture(error, { area: 'websocket', connectionId: client.id });
       client.error('internal_error', 'The server could not handle this message.');
     });
   }
@@ -203,7 +215,7 @@ export class Hub {
     try {
       latest = await this.deps.quotes.latest(symbol, currency, this.deps.log);
     } catch (error) {
-      this.deps.log.warn({ err: error, symbol }, 'no quote for a new subscriber');
+      this.deps.log.warn({ err: error, symbol, connectionId: client.id }, 'no quote for a new subscriber');
       return;
     }
     const channel = this.channels.get(symbol);
@@ -299,7 +311,7 @@ export class Hub {
       await channel.ready;
       return true;
     } catch (error) {
-      this.deps.log.warn({ err: error }, 'bus subscription failed');
+      this.deps.log.warn({ err: error, connectionId: client.id }, 'bus subscription failed');
       undo();
       client.error('unavailable', 'Live updates are unavailable right now; try again shortly.', { retryAfterMs: 5_000 });
       return false;
@@ -344,6 +356,10 @@ export class Hub {
   private relayAlert(userId: string, message: unknown): void {
     const channel = this.userChannels.get(userId);
     const { type, data } = (message ?? {}) as { type?: unknown; data?: unknown };
+    if (channel && type === SESSIONS_ENDED) {
+      for (const client of [...channel.clients]) client.close(CLOSE_POLICY, 'Session ended: log in again');
+      return;
+    }
     if (!channel || type !== 'alert' || data === undefined) return;
     for (const client of channel.clients) client.send({ type: 'alert', data });
   }
@@ -378,6 +394,7 @@ export class Hub {
   /** Graceful shutdown: every client gets 1001 and a moment to answer it. */
   async close(): Promise<void> {
     this.stopping = true;
+    this.unwatch();
     clearInterval(this.heartbeat);
     const clients = [...this.clients];
     for (const client of clients) client.close(CLOSE_GOING_AWAY, 'Server shutting down');

@@ -74,6 +74,8 @@ function avatarUrl(raw: string | null): string | null {
 }
 
 const DUPLICATE_EMAIL = 'user with this email already exists.';
+/** When a refusal is written to the caches again: a request that read "allowed" just before the change may have written it back. */
+const REPIN_MS = 2_000;
 
 export class AccountService {
   // Verified against when the email is unknown, so a login takes as long either way.
@@ -179,6 +181,37 @@ export class AccountService {
     const userId = await this.users.setTier(this.email(email), tier, this.clock.now());
     if (!userId) throw notFound(`No user with email ${email}.`);
     await this.forget(userId);
+  }
+
+  /** After an administrator changed the user (tier, role, reactivation): every instance reads them again. */
+  async changed(userId: string): Promise<void> {
+    await this.forget(userId);
+  }
+
+  /**
+   * The user was deactivated: their tokens and API key are refused at once, on every instance
+   * (the principal every request reads is pinned to "none" in the shared cache and this process's memo).
+   */
+  async disabled(userId: string): Promise<void> {
+    const pin = async () => {
+      this.memo?.delete(userKey(userId));
+      this.memo?.set(principalKey(userId), false, PRINCIPAL_TTL_SECONDS);
+      await Promise.all([this.cache.delete(userKey(userId)), this.cache.set(principalKey(userId), false, PRINCIPAL_TTL_SECONDS)]);
+    };
+    await pin();
+    setTimeout(() => {
+      this.users.isActive(userId).then((active) => (active ? undefined : pin())).catch(() => undefined);
+    }, REPIN_MS).unref();
+  }
+
+  /** An API key was replaced: its old hash opens nothing from now on, on every instance. */
+  async apiKeyRevoked(oldHash: string): Promise<void> {
+    const pin = async () => {
+      this.memo?.set(apiKeyKey(oldHash), false, PRINCIPAL_TTL_SECONDS);
+      await this.cache.set(apiKeyKey(oldHash), false, PRINCIPAL_TTL_SECONDS);
+    };
+    await pin();
+    setTimeout(() => { pin().catch(() => undefined); }, REPIN_MS).unref();
   }
 
   /** An active user's tier and limit when this process has them at hand (null: gone or disabled); undefined otherwise. */

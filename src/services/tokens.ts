@@ -203,6 +203,12 @@ export class TokenService {
     setTimeout(() => void this.markRevoked(familyId, deadline), REVOCATION_RETRY_MS).unref();
   }
 
+  /** Sessions revoked in the database (an admin's revocation): no token of theirs works again, on any instance. */
+  async sessionsEnded(familyIds: readonly string[]): Promise<void> {
+    for (const familyId of familyIds) this.memo?.set(sessionKey(familyId), 'revoked', this.settings.accessTtlSeconds + 60);
+    await Promise.all(familyIds.map((familyId) => this.markRevoked(familyId)));
+  }
+
   /** Ends one of the user's sessions; 404 when it is not theirs. */
   async endSession(userId: string, sessionId: string): Promise<void> {
     if (!(await this.sessions.belongsTo(sessionId, userId))) throw notFound('Session not found.');

@@ -80,6 +80,21 @@ export class SessionRepository {
       .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
   }
 
+  /**
+   * Revokes every open session of the user; answers the sessions (families) it ended. In a
+   * transaction, each session's lock is taken first, so a rotation in flight cannot slip a new
+   * token past the revocation.
+   */
+  async revokeAllOf(userId: string, at: Date): Promise<string[]> {
+    const open = await this.db.selectDistinct({ familyId: refreshTokens.familyId }).from(refreshTokens)
+      .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
+    for (const { familyId } of open) await this.lockFamily(familyId);
+    const revoked = await this.db.update(refreshTokens).set({ revokedAt: at })
+      .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)))
+      .returning({ familyId: refreshTokens.familyId });
+    return [...new Set(revoked.map((row) => row.familyId))];
+  }
+
   async belongsTo(familyId: string, userId: string): Promise<boolean> {
     const [row] = await this.db.select({ id: refreshTokens.id }).from(refreshTokens)
       .where(and(eq(refreshTokens.familyId, familyId), eq(refreshTokens.userId, userId))).limit(1);

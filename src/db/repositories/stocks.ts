@@ -1,6 +1,6 @@
 // The `stocks` table: the one place that writes it. The stock catalog service is its only user;
 // a bulk price load creates placeholder rows for symbols it brings, through createMissing.
-import { asc, count, eq, ilike, isNotNull, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, isNotNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { stocks } from '../schema/index.ts';
 
@@ -66,6 +66,18 @@ export class StockRepository {
     });
   }
 
+  /** The stock row, locked until the transaction ends (an admin change reads, then writes). */
+  async lock(symbol: string): Promise<StockRow | null> {
+    const [row] = await this.db.select().from(stocks).where(eq(stocks.symbol, symbol)).limit(1).for('update');
+    return row ?? null;
+  }
+
+  /** Whether the jobs follow the symbol; answers the row as it is now, or null when there is none. */
+  async setActive(symbol: string, isActive: boolean): Promise<StockRow | null> {
+    const [row] = await this.db.update(stocks).set({ isActive, updatedAt: sql`now()` }).where(eq(stocks.symbol, symbol)).returning();
+    return row ?? null;
+  }
+
   /** Rows for symbols a bulk load brought that are not known yet (named after their symbol). */
   static async createMissing(run: SqlRunner, symbols: readonly string[]): Promise<void> {
     if (symbols.length === 0) return;
@@ -100,8 +112,13 @@ export class StockRepository {
     return rows.map(({ rank: _rank, ...row }) => row);
   }
 
-  async list(filter: { sector?: string }, page: { offset: number; limit: number }): Promise<{ rows: StockRow[]; count: number }> {
-    const where = filter.sector ? eq(sql`lower(${stocks.sector})`, filter.sector.toLowerCase()) : undefined;
+  async list(filter: { sector?: string; search?: string; isActive?: boolean }, page: { offset: number; limit: number }): Promise<{ rows: StockRow[]; count: number }> {
+    const conditions = [];
+    if (filter.sector) conditions.push(eq(sql`lower(${stocks.sector})`, filter.sector.toLowerCase()));
+    if (filter.isActive !== undefined) conditions.push(eq(stocks.isActive, filter.isActive));
+    const q = filter.search ? escapeLike(filter.search.trim()) : '';
+    if (q !== '') conditions.push(or(ilike(stocks.symbol, `${q}%`), ilike(stocks.name, `%${q}%`))!);
+    const where = conditions.length > 0 ? and(...conditions) : undefined;
     const [rows, [total]] = await Promise.all([
       this.db.select().from(stocks).where(where)
         .orderBy(sql`${stocks.marketCap} desc nulls last`, asc(stocks.symbol))

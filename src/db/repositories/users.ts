@@ -1,5 +1,5 @@
 // Users and their profiles.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, count, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { Tier } from '../../domain/auth/tier.ts';
 import type { Db } from '../client.ts';
 import type { NotificationPreferences } from '../../domain/auth/preferences.ts';
@@ -29,8 +29,61 @@ export interface PrincipalRow {
   isAdmin: boolean;
 }
 
+/** Which users an administrator lists. */
+export interface UserFilter {
+  /** Part of the email or the full name, any case. */
+  search?: string;
+  isActive?: boolean;
+  isAdmin?: boolean;
+  tier?: Tier;
+}
+
 export class UserRepository {
   constructor(private readonly db: Db) {}
+
+  /** Users with their profiles, newest first, for the admin API. */
+  async list(filter: UserFilter, page: { offset: number; limit: number }): Promise<{ rows: UserWithProfile[]; count: number }> {
+    const conditions: SQL[] = [];
+    if (filter.search) {
+      const pattern = `%${filter.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+      conditions.push(or(ilike(users.email, pattern), ilike(users.fullName, pattern))!);
+    }
+    if (filter.isActive !== undefined) conditions.push(eq(users.isActive, filter.isActive));
+    if (filter.isAdmin !== undefined) conditions.push(eq(users.isAdmin, filter.isAdmin));
+    if (filter.tier !== undefined) conditions.push(eq(userProfiles.tier, filter.tier));
+    const where = conditions.length > 0 ? and(...conditions) : undefined;
+    const [rows, [total]] = await Promise.all([
+      this.db.select().from(users).innerJoin(userProfiles, eq(userProfiles.userId, users.id))
+        .where(where).orderBy(desc(users.createdAt), users.id).limit(page.limit).offset(page.offset),
+      this.db.select({ n: count() }).from(users).innerJoin(userProfiles, eq(userProfiles.userId, users.id)).where(where),
+    ]);
+    return { rows: rows.map((row) => ({ ...row.users, profile: row.user_profiles })), count: total?.n ?? 0 };
+  }
+
+  /** The user with its profile, locked until the transaction ends (an admin change reads, then writes). */
+  async lockWithProfile(userId: string): Promise<UserWithProfile | null> {
+    const [row] = await this.db.select().from(users)
+      .innerJoin(userProfiles, eq(userProfiles.userId, users.id))
+      .where(eq(users.id, userId)).limit(1).for('update');
+    return row ? { ...row.users, profile: row.user_profiles } : null;
+  }
+
+  async idByEmail(email: string): Promise<string | null> {
+    const [row] = await this.db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);
+    return row?.id ?? null;
+  }
+
+  async setActive(userId: string, isActive: boolean, at: Date): Promise<void> {
+    await this.db.update(users).set({ isActive, updatedAt: at }).where(eq(users.id, userId));
+  }
+
+  async setAdmin(userId: string, isAdmin: boolean, at: Date): Promise<void> {
+    await this.db.update(users).set({ isAdmin, updatedAt: at }).where(eq(users.id, userId));
+  }
+
+  async setTierOf(userId: string, tier: Tier, at: Date): Promise<void> {
+    await this.db.update(userProfiles).set({ tier, updatedAt: at }).where(eq(userProfiles.userId, userId));
+  }
 
   /**
    * Creates the user and its profile in one transaction; null when the email is taken

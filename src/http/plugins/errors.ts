@@ -2,12 +2,14 @@
 // failures, unknown paths (404) and known paths with the wrong method (405).
 import type { FastifyInstance } from 'fastify';
 import FindMyWay from 'find-my-way';
+import type { ErrorReporter } from '../../logging.ts';
 import { errorBody } from '../envelope.ts';
 import { toEnvelope } from '../errors.ts';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
-export function registerErrorHandling(app: FastifyInstance): void {
+/** `reports` hears of every 500 (a bug), with the request id and route pattern; a 503 is an outage we expected, not a report. */
+export function registerErrorHandling(app: FastifyInstance, reports: ErrorReporter): void {
   // A second router knows every path with its methods, to tell 405 from 404.
   const known = FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true });
   app.addHook('onRoute', (route) => {
@@ -48,7 +50,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const { status, body, headers, unexpected } = toEnvelope(error as Error);
     // 503 is an outage we expected (a dependency down): one line, no stack; 500 is a bug.
     if (status === 503) request.log.warn({ status, reason: body.message, cause: (error as Error).message }, 'request answered 503');
-    else if (status >= 500) request.log.error({ err: error }, 'request failed');
+    else if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      reports.capture(error, { area: 'http', requestId: request.id, route: request.routeOptions.url ?? 'unmatched', method: request.method, status });
+    }
     else if (unexpected) request.log.warn({ err: error, status }, 'request rejected by the database');
     else request.log.info({ status, message: body.message }, 'request rejected');
     return reply.status(status).headers(headers).send(body);

@@ -94,4 +94,21 @@ export class StockCatalog {
   sectors() {
     return this.stocks.sectors();
   }
+
+  /** Every known stock for the admin API, active or not, largest first. */
+  listAll(filter: { search?: string; isActive?: boolean }, page: { offset: number; limit: number }) {
+    return this.stocks.list(filter, page);
+  }
+
+  /**
+   * Switches whether the jobs follow a known symbol; answers the row before and after (null: no
+   * such stock). `within` is the same repository bound to a caller's transaction (the audit row
+   * is written in it).
+   */
+  async setActive(symbol: string, isActive: boolean, within: StockRepository = this.stocks): Promise<{ before: StockRow; after: StockRow } | null> {
+    const before = await within.lock(symbol);
+    if (!before) return null;
+    const after = await within.setActive(symbol, isActive);
+    return after ? { before, after } : null;
+  }
 }

@@ -1,4 +1,5 @@
 // The provider budget under fake timers: slots of the rate limit, shared through the counters.
+import { register as metrics } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryCache } from '../../../src/adapters/cache.ts';
 import { systemClock } from '../../../src/domain/time.ts';
@@ -53,5 +54,22 @@ describe('provider budget', () => {
     const budget = new ProviderBudget(new MemoryCache(), 'simulated', { requests: 1_000_000, perMs: 1_000 }, systemClock);
     const results = await Promise.all(Array.from({ length: 10_000 }, () => budget.take(0)));
     expect(results.every(Boolean)).toBe(true);
+  });
+});
+
+describe('provider budget metrics', () => {
+  const value = async (name: string, provider: string) =>
+    (await metrics.getSingleMetric(name)!.get()).values.find((sample) => sample.labels.provider === provider)?.value ?? 0;
+
+  it('counts the calls that waited for a slot, how long, and the ones refused', async () => {
+    const budget = new ProviderBudget(new MemoryCache(), 'metered', LIMIT, systemClock);
+    await budget.take();
+    const waiting = budget.take();
+    await vi.advanceTimersByTimeAsync(1_000);
+    await waiting;
+    expect(await budget.take(0)).toBe(false);
+    expect(await value('stockmind_provider_rate_limit_waits_total', 'metered')).toBe(1);
+    expect(await value('stockmind_provider_rate_limit_wait_seconds_total', 'metered')).toBeCloseTo(1, 1);
+    expect(await value('stockmind_provider_rate_limit_refusals_total', 'metered')).toBe(1);
   });
 });
