@@ -1,5 +1,6 @@
 // Requests/s and p99 latency of GET /api/health/ and an authenticated GET /api/auth/profile/,
-// side by side with a bare node:http server answering the same bytes, on the same machine.
+// side by side with a bare node:http server answering the same bytes, on the same machine, and
+// with the API's own metrics switched off (METRICS=off), which prices the per-request metrics.
 // Each server runs in its own process; the load generator (autocannon) in this one.
 //   npm run bench:http [-- --seconds 10 --connections 50]
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -64,19 +65,40 @@ async function load(url: string, headers: Record<string, string> = {}): Promise<
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
-const apiPort = await freePort();
-const api = start(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
-  PORT: String(apiPort), HOST: '127.0.0.1', STOCKMIND_DATA_DIR: 'memory://', LOG_LEVEL: 'warn',
-  RATE_LIMIT_BASIC: '1000000000', RATE_LIMIT_ANONYMOUS: '1000000000', MARKET_DATA_PROVIDER: 'simulated',
-});
-try {
-  const base = `http://127.0.0.1:${apiPort}`;
+/** `stockmind start` embedded, quotas out of the way, with one registered user; its base URL and that user's header. */
+async function startApi(extra: Record<string, string>): Promise<{ child: ChildProcess; base: string; auth: Record<string, string> }> {
+  const port = await freePort();
+  const child = start(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
+    PORT: String(port), HOST: '127.0.0.1', STOCKMIND_DATA_DIR: 'memory://', LOG_LEVEL: 'warn',
+    RATE_LIMIT_BASIC: '1000000000', RATE_LIMIT_ANONYMOUS: '1000000000', MARKET_DATA_PROVIDER: 'simulated', ...extra,
+  });
+  const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}/api/health/`);
   const registered = await (await fetch(`${base}/api/auth/register/`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: 'bench@example.com', password: 'violet-harbor-92-tensile', fullName: 'Bench Mark' }),
   })).json() as { data: { token: string } };
-  const auth = { authorization: `Bearer ${registered.data.token}` };
+  return { child, base, auth: { authorization: `Bearer ${registered.data.token}` } };
+}
+
+/**
+ * Waits until a server's start-up work (the in-process schedule catching up, the first scan) is
+ * done: short loads until two in a row agree within 10 %, at most a minute.
+ */
+async function settle(url: string, headers: Record<string, string> = {}): Promise<void> {
+  let previous = 0;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const { requests } = await autocannon({ url, connections, duration: 2, headers });
+    if (previous > 0 && Math.abs(requests.average - previous) / previous < 0.1) return;
+    previous = requests.average;
+  }
+}
+
+const api = await startApi({});
+const unmetered = await startApi({ METRICS: 'off' });
+try {
+  const { base, auth } = api;
 
   // Record the exact bytes the API answers (headers and body), so the baselines send the same
   // response; only the headers Node writes itself (date, connection, length) are left to Node.
@@ -102,20 +124,24 @@ try {
     await waitFor(`${fastifyBase}/api/health/`);
     const rows: string[] = [];
     for (const [label, path, headers] of [['GET /api/health/', '/api/health/', {}], ['GET /api/auth/profile/ (JWT)', '/api/auth/profile/', auth]] as const) {
-      await load(base + path, headers); // warm-up: JIT, caches, connection pools
+      await settle(base + path, headers); // warm-up: JIT, caches, connection pools, start-up work
       const ours = await load(base + path, headers);
       const baseline = await load(bareBase + path, headers);
       const framework = await load(fastifyBase + path, headers);
-      rows.push(`| ${label} | ${ours.rps.toFixed(0)} | ${ours.p99} ms | ${baseline.rps.toFixed(0)} | ${baseline.p99} ms | **${(ours.rps / baseline.rps).toFixed(2)}** | ${framework.rps.toFixed(0)} (${(framework.rps / baseline.rps).toFixed(2)}) | ${ours.errors} |`);
+      const offHeaders = path === '/api/auth/profile/' ? unmetered.auth : {};
+      await settle(unmetered.base + path, offHeaders);
+      const off = await load(unmetered.base + path, offHeaders);
+      rows.push(`| ${label} | ${ours.rps.toFixed(0)} | ${ours.p99} ms | ${baseline.rps.toFixed(0)} | ${baseline.p99} ms | **${(ours.rps / baseline.rps).toFixed(2)}** | ${framework.rps.toFixed(0)} (${(framework.rps / baseline.rps).toFixed(2)}) | ${off.rps.toFixed(0)} (${((1 - ours.rps / off.rps) * 100).toFixed(1)} %) | ${ours.errors + off.errors} |`);
     }
     console.log(`\n${connections} connections, ${seconds} s per run, ${answers['/api/health/'].body.length} / ${answers['/api/auth/profile/'].body.length} bytes per answer (the baselines replay the same headers and body); embedded (PGlite, in-process cache)\n`);
-    console.log('| route | StockMind req/s | p99 | bare node:http req/s | p99 | ratio | bare Fastify req/s (ratio) | errors |');
-    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log('| route | StockMind req/s | p99 | bare node:http req/s | p99 | ratio | bare Fastify req/s (ratio) | StockMind, METRICS=off req/s (cost of metrics) | errors |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const row of rows) console.log(row);
   } finally {
     bare.kill();
     bareFastify.kill();
   }
 } finally {
-  api.kill();
+  api.child.kill();
+  unmetered.child.kill();
 }
