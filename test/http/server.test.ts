@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCALE } from '../support/scale.ts';
 import { register, startServer, type TestServer } from '../support/http.ts';
@@ -251,3 +252,29 @@ describe(`HTTP conventions (${SCALE})`, () => {
   });
 });
 
+
+describe(`ALLOWED_HOSTS (${SCALE})`, () => {
+  let guarded: TestServer;
+  beforeAll(async () => { guarded = await startServer({ ALLOWED_HOSTS: 'api.example.com' }); });
+  afterAll(async () => { await guarded?.close(); });
+
+  /** A GET with the Host header of our choosing (fetch always sends the URL's). */
+  function withHost(host: string): Promise<{ status: number; body: { message?: string; errors?: Record<string, string[]> } | null }> {
+    const { hostname, port } = new URL(guarded.baseUrl);
+    return new Promise((resolve, reject) => {
+      request({ hostname, port, path: '/api/health/', headers: { host } }, (response) => {
+        let text = '';
+        response.on('data', (chunk) => { text += chunk; });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : null }));
+      }).on('error', reject).end();
+    });
+  }
+
+  it('serves the hosts it names, in any case and with a port, and refuses any other with a 400 envelope', async () => {
+    expect((await withHost('api.example.com')).status).toBe(200);
+    expect((await withHost('API.Example.com:8000')).status).toBe(200);
+    const refused = await withHost('evil.example.net');
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ message: 'Invalid Host header.', errors: { host: ['Host not allowed.'] } });
+  });
+});

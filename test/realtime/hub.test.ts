@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { stockChannel } from '../../src/services/market/quote-ingest.ts';
 import { userChannel } from '../../src/services/alerts/channel.ts';
 import { register, startServer, type TestServer } from '../support/http.ts';
-import { market, type Market } from '../support/market.ts';
+import { market, MARKET_NOW, type Market } from '../support/market.ts';
 import { connect, until, type Frame, type WsClient } from '../support/ws.ts';
 
 const open: WsClient[] = [];
@@ -35,6 +35,20 @@ describe('subscribing and live updates', () => {
     // The on-demand fetch was recorded like the job's: the REST quote is the same.
     const rest = await m.server.call('GET', '/api/market/quotes?symbols=AAPL');
     expect(rest.body.data[0].price).toBe(snapshot.data.price);
+  });
+
+  it('sends a subscriber outside market hours the last session\'s close at once', async () => {
+    m.clock.set(new Date('2026-11-28T18:00:00Z')); // a Saturday; Friday the 27th closed early, at 13:00 New York
+    try {
+      const ws = await client(m.server);
+      ws.send({ type: 'subscribe', symbol: 'JPM' });
+      await ws.next(subscribed('JPM'));
+      const snapshot = await ws.next(updateOf('stock_update', 'JPM'));
+      expect(snapshot.data).toMatchObject({ symbol: 'JPM', timestamp: '2026-11-27T18:00:00.000Z', source: 'simulated' });
+      expect(snapshot.data.price).toBeGreaterThan(0);
+    } finally {
+      m.clock.set(MARKET_NOW);
+    }
   });
 
   it('accepts the seed consumer\'s "action" for "type"', async () => {

@@ -17,8 +17,8 @@ export const MARKET_NOW = new Date('2026-11-24T15:00:00Z');
 export interface Market {
   server: TestServer;
   clock: ReturnType<typeof manualClock>;
-  /** Makes the provider fail or lie, as a real one can. */
-  fault: 'none' | 'down' | 'garbage';
+  /** Makes the provider fail or lie, as a real one can (`history_down`: quotes answer, history does not). */
+  fault: 'none' | 'down' | 'garbage' | 'history_down';
 }
 
 /** A server of its own on the simulated market at NOW, with a switch to make the provider fail. */
@@ -42,6 +42,7 @@ export function market(options: { systemClock?: boolean; now?: Date; env?: Recor
     },
     history: async (symbol, request) => {
       down();
+      if (state.fault === 'history_down') throw new ProviderError('simulated', 'history unavailable', 'unavailable');
       return simulated.history(symbol, request);
     },
     // A symbol the source has never heard of, as Yahoo answers for a typo.

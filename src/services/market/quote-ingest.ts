@@ -96,11 +96,13 @@ export class QuoteIngest {
   private async catchUp(symbols: readonly string[], log: Log): Promise<number> {
     const now = this.clock.now();
     const last = await this.cache.get<string>(LAST_GOOD_RUN);
-    await this.cache.set(LAST_GOOD_RUN, now.toISOString(), 24 * 3600);
+    const caughtUp = () => this.cache.set(LAST_GOOD_RUN, now.toISOString(), 24 * 3600);
     const session = sessionOn(nyDate(now));
-    if (last === null || !session) return 0;
-    const from = new Date(Math.max(Date.parse(last), session.open.getTime()));
-    if (now.getTime() - from.getTime() < CATCH_UP_AFTER_MS) return 0;
+    const from = session && last !== null ? new Date(Math.max(Date.parse(last), session.open.getTime())) : null;
+    if (from === null || now.getTime() - from.getTime() < CATCH_UP_AFTER_MS) {
+      await caughtUp();
+      return 0;
+    }
     let bars = 0;
     for (const symbol of symbols) {
       try {
@@ -108,10 +110,12 @@ export class QuoteIngest {
         bars += (await this.prices.upsertBars(symbol, '1m', missed, this.gateway.source!, 'replace')).stored;
       } catch (error) {
         if (!(error instanceof ProviderError)) throw error;
-        log.warn({ symbol }, `catch-up of missed minutes stopped: ${error.message}`);
-        break;
+        // The gap stays marked as missed: the next good run fetches it again (bars already filled are replaced, not doubled).
+        log.warn({ symbol, from: from.toISOString() }, `catch-up of missed minutes stopped, to be resumed by the next run: ${error.message}`);
+        return bars;
       }
     }
+    await caughtUp();
     log.info({ from: from.toISOString(), symbols: symbols.length, bars }, 'missed minutes filled after an outage');
     return bars;
   }

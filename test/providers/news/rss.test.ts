@@ -106,6 +106,32 @@ describe('RSS and Atom feeds', () => {
     expect(server.seen).toHaveLength(1);
   });
 
+  it('fails at once on a 401 (a feed behind a login), in one log line', async () => {
+    server.override = () => ({ status: 401, headers: { 'www-authenticate': 'Basic realm="feeds"' }, body: 'Unauthorized' });
+    const { rss, logs } = reader();
+    const error = await failure(rss.read({ url: `${server.url}/rss/headline?s=MSFT` }));
+    expect(error.provider).toBe('rss');
+    expect(server.requestsTo('/rss/headline')).toHaveLength(1);
+    expect(logs).toHaveLength(1);
+  });
+
+  it('waits out a short Retry-After on 429 and then reads the feed', async () => {
+    let calls = 0;
+    server.override = (request) => (request.path === '/rss/headline' && ++calls === 1 ? { status: 429, headers: { 'retry-after': '1' }, body: 'Too Many Requests' } : undefined);
+    const started = Date.now();
+    expect(await reader().rss.read({ url: `${server.url}/rss/headline?s=MSFT` })).toHaveLength(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(server.requestsTo('/rss/headline')).toHaveLength(2);
+  });
+
+  it('fails as rate-limited, passing the wait on, when Retry-After is longer than a call may wait', async () => {
+    server.override = () => ({ status: 429, headers: { 'retry-after': '3600' }, body: 'Too Many Requests' });
+    const error = await failure(reader().rss.read({ url: `${server.url}/rss/headline?s=MSFT` }));
+    expect(error.failure).toBe('rate_limited');
+    expect(error.retryAfterSeconds).toBe(3600);
+    expect(server.requestsTo('/rss/headline')).toHaveLength(1);
+  });
+
   it('times out an attempt that gets no answer, and each retry too', async () => {
     server.override = () => 'hang';
     const error = await failure(reader({ timeoutMs: 150, retries: 1, backoffBaseMs: 5 }).rss.read({ url: `${server.url}/rss/headline?s=AAPL` }));
