@@ -14,6 +14,7 @@ describe.runIf(SCALE === 'scaled')('Redis killed under a running API (scaled)', 
   let api: StockmindProcess;
   let base: string;
   let token: string;
+  let leaver: string;
 
   beforeAll(async () => {
     redis = await ownRedis();
@@ -27,6 +28,11 @@ describe.runIf(SCALE === 'scaled')('Redis killed under a running API (scaled)', 
       body: JSON.stringify({ email: 'outage@example.com', password: 'violet-harbor-92-tensile', fullName: 'Out Age' }),
     });
     token = (registered.body?.data as { token: string }).token;
+    const second = await timed(`${base}/api/auth/register/`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'leaver@example.com', password: 'violet-harbor-92-tensile', fullName: 'Lea Ver' }),
+    });
+    leaver = (second.body?.data as { token: string }).token;
   }, 90_000);
 
   afterAll(async () => {
@@ -68,10 +74,32 @@ describe.runIf(SCALE === 'scaled')('Redis killed under a running API (scaled)', 
     expect(during.filter((answer) => answer.status === 500)).toEqual([]);
     expect(Math.max(...during.map((answer) => answer.ms))).toBeLessThan(BOUND_MS);
 
+    // Health names Redis, and each part running degraded since when and why.
+    const health = await timed(`${base}/api/health/`);
+    const parts = (health.body as { errors?: Record<string, string[]> } | null)?.errors ?? {};
+    expect(parts.redis?.[0]).toMatch(/^redis: /);
+    for (const part of ['cache', 'counters']) expect(parts[part]?.[0]).toMatch(/^degraded since \d{4}-\d\d-\d\dT.*: Redis unreachable/);
+    // Quotas count in this process meanwhile (fail open): each request is still counted.
+    const usage = async () => ((await timed(`${base}/api/auth/profile/`, { headers: { authorization: `Bearer ${token}` } })).body?.data as { profile: { usage: { requestsToday: number } } }).profile.usage.requestsToday;
+    const counted = await usage();
+    expect(await usage()).toBe(counted + 1);
+    // A session ended during the outage is refused at once (fail closed: the check reads the database).
+    expect((await timed(`${base}/api/auth/logout/`, { method: 'POST', headers: { authorization: `Bearer ${leaver}` } })).status).toBe(200);
+    expect((await timed(`${base}/api/auth/profile/`, { headers: { authorization: `Bearer ${leaver}` } })).status).toBe(401);
+    // A write made during the outage is kept.
+    const added = await timed(`${base}/api/portfolio/watchlist/`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ symbol: 'NVDA' }),
+    });
+    expect(added.status).toBe(201);
+
     await redis.start();
     await waitFor(async () => (await timed(`${base}/api/health/`)).status === 200, 20_000, 'health to recover');
     const after = await round();
     for (const answer of Object.values(after)) expect(answer.status).toBe(200);
-    expect(after.health.body?.data).toMatchObject({ redis: { status: 'ok' } });
+    expect(after.health.body?.data).toMatchObject({ redis: { status: 'ok' }, degraded: {} });
+    // Still refused after Redis is back, and the write is there.
+    expect((await timed(`${base}/api/auth/profile/`, { headers: { authorization: `Bearer ${leaver}` } })).status).toBe(401);
+    const watchlist = await timed(`${base}/api/portfolio/watchlist/`, { headers: { authorization: `Bearer ${token}` } });
+    expect((watchlist.body?.data as Array<{ symbol: string }>).map((entry) => entry.symbol)).toContain('NVDA');
   }, 120_000);
 });
