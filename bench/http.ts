@@ -1,15 +1,17 @@
 // Requests/s and p99 latency of GET /api/health/ and an authenticated GET /api/auth/profile/,
 // side by side with a bare node:http server answering the same bytes, on the same machine, and
 // with the API's own metrics switched off (METRICS=off), which prices the per-request metrics.
-// Each server runs in its own process; the load generator (autocannon) in this one.
+// Each server runs in its own process; the load generator (autocannon) in this one. The API runs
+// as production runs it (NODE_ENV=production: the code `npm run build` compiled, built first here);
+// `--tsx` measures it through tsx instead, as `npm start` runs it on a fresh clone.
 //   npm run bench:http [-- --seconds 10 --connections 50]
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, tsx: { type: 'boolean', default: false } } });
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 
@@ -68,9 +70,13 @@ async function load(url: string, headers: Record<string, string> = {}): Promise<
 /** `stockmind start` embedded, quotas out of the way, with one registered user; its base URL and that user's header. */
 async function startApi(extra: Record<string, string>): Promise<{ child: ChildProcess; base: string; auth: Record<string, string> }> {
   const port = await freePort();
-  const child = start(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
+  const child = start(process.execPath, values.tsx ? ['--import', 'tsx', 'src/main.ts', 'start'] : ['bin/stockmind.js', 'start'], {
+    ...(values.tsx ? {} : { NODE_ENV: 'production' }),
     PORT: String(port), HOST: '127.0.0.1', STOCKMIND_DATA_DIR: 'memory://', LOG_LEVEL: 'warn',
-    RATE_LIMIT_BASIC: '1000000000', RATE_LIMIT_ANONYMOUS: '1000000000', MARKET_DATA_PROVIDER: 'simulated', ...extra,
+    RATE_LIMIT_BASIC: '1000000000', RATE_LIMIT_ANONYMOUS: '1000000000', MARKET_DATA_PROVIDER: 'simulated',
+    // The in-process schedule follows one symbol, not 100: its runs (every 5 minutes the indicators
+    // job fills a year of history per symbol on a fresh database) would land in some runs and not others.
+    ACTIVE_SYMBOLS: '1', NEWS_SYMBOLS: '1', NEWS_FEEDS: 'off', ...extra,
   });
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}/api/health/`);
@@ -95,6 +101,7 @@ async function settle(url: string, headers: Record<string, string> = {}): Promis
   }
 }
 
+if (!values.tsx && spawnSync('npm', ['run', 'build'], { stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');
 const api = await startApi({});
 const unmetered = await startApi({ METRICS: 'off' });
 try {
@@ -133,7 +140,7 @@ try {
       const off = await load(unmetered.base + path, offHeaders);
       rows.push(`| ${label} | ${ours.rps.toFixed(0)} | ${ours.p99} ms | ${baseline.rps.toFixed(0)} | ${baseline.p99} ms | **${(ours.rps / baseline.rps).toFixed(2)}** | ${framework.rps.toFixed(0)} (${(framework.rps / baseline.rps).toFixed(2)}) | ${off.rps.toFixed(0)} (${((1 - ours.rps / off.rps) * 100).toFixed(1)} %) | ${ours.errors + off.errors} |`);
     }
-    console.log(`\n${connections} connections, ${seconds} s per run, ${answers['/api/health/'].body.length} / ${answers['/api/auth/profile/'].body.length} bytes per answer (the baselines replay the same headers and body); embedded (PGlite, in-process cache)\n`);
+    console.log(`\n${connections} connections, ${seconds} s per run, ${answers['/api/health/'].body.length} / ${answers['/api/auth/profile/'].body.length} bytes per answer (the baselines replay the same headers and body); embedded (PGlite, in-process cache), ${values.tsx ? 'through tsx' : 'compiled (NODE_ENV=production)'}\n`);
     console.log('| route | StockMind req/s | p99 | bare node:http req/s | p99 | ratio | bare Fastify req/s (ratio) | StockMind, METRICS=off req/s (cost of metrics) | errors |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const row of rows) console.log(row);

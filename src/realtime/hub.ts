@@ -20,7 +20,7 @@ import { SESSIONS_ENDED, userChannel } from '../services/alerts/channel.ts';
 import type { TokenService } from '../services/tokens.ts';
 import { Client, CLOSE_GOING_AWAY, CLOSE_POLICY, CLOSE_TRY_AGAIN_LATER, type ClientIdentity } from './client.ts';
 import { watchHub, wsTally } from './metrics.ts';
-import { isProtocolError, parseClientMessage, pushOf, type ClientMessage } from './protocol.ts';
+import { isProtocolError, parseClientMessage, pushOf, type ClientMessage, type ErrorCode } from './protocol.ts';
 import type { RealtimeSettings } from './settings.ts';
 
 export interface HubDeps {
@@ -168,9 +168,11 @@ export class Hub {
     return false;
   }
 
-  /** Handles the client's messages one at a time, in the order they came. */
+  /** Handles the client's messages one at a time, in the order they came; a failure is one `error` frame. */
   private enqueue(client: Client, message: ClientMessage): void {
     client.work = client.work.then(() => this.handle(client, message)).catch((error: unknown) => {
+      const frame = errorFrame(error, message);
+      if (frame) return client.error(frame.code, frame.message, frame.extra);
       this.deps.log.error({ err: error, connectionId: client.id, message: message.type }, 'websocket message failed');
       this.deps.reports?.capture(error, { area: 'websocket', connectionId: client.id });
       client.error('internal_error', 'The server could not handle this message.');
@@ -199,15 +201,7 @@ export class Hub {
       client.error('symbol_limit', `At most ${limit} symbols per connection for ${who}; unsubscribe from one first.`, { symbol });
       return;
     }
-    let currency: string;
-    try {
-      currency = (await this.deps.catalog.resolve(symbol, { waitMs: ON_DEMAND_WAIT_MS })).currency;
-    } catch (error) {
-      if (error instanceof NotFound) return client.error('unknown_symbol', `Unknown symbol: ${symbol}.`, { symbol });
-      if (error instanceof InvalidInput) return client.error('invalid_symbol', error.message, { symbol });
-      if (error instanceof Unavailable) return client.error('unavailable', error.message, { symbol, retryAfterMs: (error.retryAfterSeconds ?? 30) * 1000 });
-      throw error;
-    }
+    const { currency } = await this.deps.catalog.resolve(symbol, { waitMs: ON_DEMAND_WAIT_MS });
     if (!client.open) return;
     if (!(await this.join(client, symbol))) return;
     client.send({ type: 'subscribed', symbol, message: `Subscribed to ${symbol}` });
@@ -242,16 +236,7 @@ export class Hub {
   }
 
   private async authenticate(client: Client, token: string | null, apiKey: string | null): Promise<void> {
-    let identity: ClientIdentity;
-    try {
-      identity = await this.identify(token, apiKey);
-    } catch (error) {
-      if (error instanceof Unauthenticated || error instanceof RateLimited) {
-        client.error('unauthenticated', `${error.message} The connection stays anonymous.`);
-        return;
-      }
-      throw error;
-    }
+    const identity = await this.identify(token, apiKey);
     if (!client.open) return;
     if (client.identity?.userId === identity.userId) {
       client.identity = identity;
@@ -409,4 +394,23 @@ export class Hub {
     this.channels.clear();
     this.userChannels.clear();
   }
+}
+
+type ErrorFrame = { code: ErrorCode; message: string; extra?: { symbol?: string; retryAfterMs?: number } };
+
+/**
+ * The one map from what a client's message failed with to the `error` frame it gets, as
+ * http/errors.ts is for answers; null for anything else (a bug: logged, reported, `internal_error`).
+ */
+function errorFrame(error: unknown, message: ClientMessage): ErrorFrame | null {
+  if (message.type === 'auth') {
+    if (error instanceof Unauthenticated || error instanceof RateLimited) return { code: 'unauthenticated', message: `${error.message} The connection stays anonymous.` };
+  } else if (message.type === 'subscribe') {
+    const symbol = normalizeSymbol(message.symbol) ?? message.symbol.slice(0, 32);
+    if (error instanceof NotFound) return { code: 'unknown_symbol', message: `Unknown symbol: ${symbol}.`, extra: { symbol } };
+    if (error instanceof InvalidInput) return { code: 'invalid_symbol', message: error.message, extra: { symbol } };
+    if (error instanceof Unavailable) return { code: 'unavailable', message: error.message, extra: { symbol, retryAfterMs: (error.retryAfterSeconds ?? 30) * 1000 } };
+  }
+  if (error instanceof Unavailable) return { code: 'unavailable', message: error.message, extra: { retryAfterMs: (error.retryAfterSeconds ?? 30) * 1000 } };
+  return null;
 }
