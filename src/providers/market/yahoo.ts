@@ -20,7 +20,8 @@
 import YahooFinance from 'yahoo-finance2';
 import { ExtendedCookieJar } from 'yahoo-finance2/lib/cookieJar';
 import { getCrumbClear } from 'yahoo-finance2/lib/getCrumb';
-import type { Bar } from '../../domain/market/bar.ts';
+import { barProblem, dailyBarTimestamp, type Bar } from '../../domain/market/bar.ts';
+import { isoDate } from '../../domain/time.ts';
 import type { Quote } from '../../domain/market/quote.ts';
 import { callOutside, HttpStatusError, retryAfterMs, type Verdict } from '../outside-call.ts';
 import type { CompanyProfile, HistoryRequest, MarketDataProvider, SymbolMatch } from './port.ts';
@@ -313,20 +314,11 @@ function toBars(raw: unknown, interval: HistoryRequest['interval']): Bar[] {
     const close = num(q.close);
     // Yahoo pads with all-null bars (holidays, the still-open minute); they carry no price.
     if (!at || open === null || high === null || low === null || close === null) continue;
-    let timestamp = at;
-    if (interval === '1d') {
-      const local = new Date(at.getTime() + gmtOffsetMs);
-      timestamp = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()));
-    }
-    bars.push({
-      timestamp,
-      open,
-      high,
-      low,
-      close,
-      adjustedClose: interval === '1d' ? num(q.adjclose) : null,
-      volume: num(q.volume) ?? 0,
-    });
+    const timestamp = interval === '1d' ? dailyBarTimestamp(isoDate(new Date(at.getTime() + gmtOffsetMs))) : at;
+    const bar: Bar = { timestamp, open, high, low, close, adjustedClose: interval === '1d' ? num(q.adjclose) : null, volume: num(q.volume) ?? 0 };
+    // A bar the store would refuse (high below low, a zero price, a fractional volume) is dropped
+    // here, so one bad bar does not cost the others of the answer.
+    if (barProblem(bar) === null) bars.push(bar);
   }
   return bars;
 }

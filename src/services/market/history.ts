@@ -6,7 +6,7 @@ import type { Cache } from '../../adapters/cache.ts';
 import type { PriceRepository, WriteResult } from '../../db/repositories/prices.ts';
 import { Unavailable } from '../../domain/errors.ts';
 import { lastSessionClosedBy, sessionsBetween } from '../../domain/calendar/index.ts';
-import { sessionDateOf, type BarInterval } from '../../domain/market/bar.ts';
+import { dailyBarTimestamp, sessionDateOf, type BarInterval } from '../../domain/market/bar.ts';
 import { periodStart, type Period } from '../../domain/market/period.ts';
 import type { SourcedBar } from '../../domain/market/quote.ts';
 import { isRealSource } from '../../domain/market/source.ts';
@@ -120,9 +120,9 @@ export class PriceHistory {
 
   /** One history request for [firstDate, lastDate] and its upsert. */
   private async fill(symbol: string, firstDate: string, lastDate: string, options: CallOptions): Promise<WriteResult> {
-    const from = new Date(`${firstDate}T00:00:00Z`);
+    const from = dailyBarTimestamp(firstDate);
     // Through the end of the last missing session's date.
-    const to = new Date(new Date(`${lastDate}T00:00:00Z`).getTime() + 86_399_999);
+    const to = new Date(dailyBarTimestamp(lastDate).getTime() + DAY_MS - 1);
     const bars = await this.gateway.history(symbol, { interval: '1d', from, to: new Date(Math.min(to.getTime(), this.clock.now().getTime())) }, options);
     return this.prices.upsertBars(symbol, '1d', bars, this.gateway.source!, 'replace');
   }

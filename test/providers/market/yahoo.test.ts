@@ -24,7 +24,7 @@ import YahooFinance from 'yahoo-finance2';
 import { ExtendedCookieJar } from 'yahoo-finance2/lib/cookieJar';
 import { getCrumbClear } from 'yahoo-finance2/lib/getCrumb';
 import { ProviderError } from '../../../src/providers/outside-call.ts';
-import { CRUMB, failures, json, jsonFile, provider, providerError, requestsTo, toLocalServer, useRecordedYahoo, yahoo } from './recorded-yahoo.ts';
+import { CRUMB, failures, fixture, json, jsonFile, provider, providerError, requestsTo, toLocalServer, useRecordedYahoo, yahoo } from './recorded-yahoo.ts';
 
 useRecordedYahoo();
 
@@ -80,6 +80,16 @@ describe('yahoo provider against recorded Yahoo responses', () => {
     expect(request?.query.get('interval')).toBe('1d');
     expect(request?.query.get('period1')).toBe(String(Date.UTC(2021, 1, 1) / 1000));
     expect(request?.query.get('period2')).toBe(String(Date.UTC(2021, 1, 9) / 1000));
+  });
+
+  it('drops a daily bar the store would refuse (high below low, a zero close), keeping the others', async () => {
+    const answer = fixture('chart-MSFT-1d-2021-02-01-to-2021-02-09.json') as { chart: { result: Array<{ indicators: { quote: Array<Record<string, number[]>> } }> } };
+    const quote = answer.chart.result[0]!.indicators.quote[0]!;
+    quote.high![1] = quote.low![1]! - 1;
+    quote.close![3] = 0;
+    yahoo.override = (req) => (req.path.startsWith('/v8/finance/chart/') ? json(200, answer) : undefined);
+    const bars = await provider().history('MSFT', { interval: '1d', from: new Date('2021-02-01T00:00:00Z'), to: new Date('2021-02-09T00:00:00Z') });
+    expect(bars.map((b) => b.timestamp.toISOString().slice(0, 10))).toEqual(['2021-02-01', '2021-02-03', '2021-02-05', '2021-02-08']);
   });
 
   it('returns minute bars, dropping the all-null minute, without adjusted closes', async () => {
