@@ -37,7 +37,7 @@ export default tseslint.config(
   zone(['src/db/**'], 'db/ may use domain/ and its drivers only.', layer('adapters', 'http', 'jobs', 'providers', 'realtime', 'services', 'cli', 'app.ts')),
   // Adapters and providers are the edges to Redis, Kafka and outside services: they serve the services.
   zone(['src/adapters/**'], 'adapters/ may use domain/ only.', layer('db', 'http', 'jobs', 'providers', 'realtime', 'services', 'cli', 'app.ts')),
-  zone(['src/providers/**'], 'providers/ may use domain/ only.', layer('adapters', 'db', 'http', 'jobs', 'realtime', 'services', 'cli', 'app.ts')),
+  zone(['src/providers/**'], 'providers/ may use domain/ only.', layer('adapters', 'db', 'http', 'jobs', 'realtime', 'services', 'cli', 'app.ts', 'config.ts')),
   // Use cases reach storage through repositories, never through tables or drivers.
   zone(['src/services/**'], 'services/ use repositories (db/repositories), adapters and provider ports, never the framework above them.', [
     ...layer('http', 'jobs', 'realtime', 'cli', 'app.ts', 'db/schema', 'client.ts'), 'drizzle-orm', 'drizzle-orm/*', 'pg', 'ioredis', 'fastify',

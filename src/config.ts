@@ -6,10 +6,9 @@ import { join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 
 import type { LoginThrottleSettings } from './services/login-throttle.ts';
+import { PROVIDER_CHOICES, type MarketDataProviderChoice } from './providers/market/choose.ts';
 import { DEFAULT_NEWS_FEEDS, SYMBOL_PLACEHOLDER } from './providers/news/feeds.ts';
 import type { RealtimeSettings } from './realtime/settings.ts';
-
-export type MarketDataProviderChoice = 'auto' | 'yahoo' | 'simulated' | 'csv';
 
 export interface Config {
   port: number;
@@ -306,7 +305,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     corsOrigins: list(env, 'CORS_ORIGINS'),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], debug ? 'debug' : 'info'),
-    marketDataProvider: oneOf(env, 'MARKET_DATA_PROVIDER', ['auto', 'yahoo', 'simulated', 'csv'], 'auto'),
+    marketDataProvider: oneOf(env, 'MARKET_DATA_PROVIDER', PROVIDER_CHOICES, 'auto'),
     simulationSeed: integer(env, 'SIMULATION_SEED', 42, 0, 2 ** 31 - 1),
     retention: {
       intradayDays: integer(env, 'INTRADAY_RETENTION_DAYS', 30, 1, 3_650),

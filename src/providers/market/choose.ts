@@ -1,8 +1,6 @@
 // MARKET_DATA_PROVIDER → the provider this process uses. `auto` asks Yahoo for its test symbol
 // once at start-up: if it answers, Yahoo; otherwise the simulated market. Chosen once, so one
 // process never mixes sources.
-import type { Logger } from 'pino';
-import type { Config } from '../../config.ts';
 import type { UniverseEntry } from '../../domain/market/universe.ts';
 import type { Clock } from '../../domain/time.ts';
 import type { MarketDataProvider } from './port.ts';
@@ -18,9 +16,19 @@ export interface ProviderChoice {
 
 export const UNIVERSE: readonly UniverseEntry[] = universe;
 
+/** MARKET_DATA_PROVIDER's values. */
+export const PROVIDER_CHOICES = ['auto', 'yahoo', 'simulated', 'csv'] as const;
+export type MarketDataProviderChoice = (typeof PROVIDER_CHOICES)[number];
+
 const PROBE_TIMEOUT_MS = 4_000;
 
-export async function chooseProvider(config: Config, log: Logger, clock: Clock): Promise<ProviderChoice> {
+/** What choosing needs: the setting, the simulated market's seed, and where Yahoo's warnings go. */
+export interface ProviderSettings {
+  marketDataProvider: MarketDataProviderChoice;
+  simulationSeed: number;
+}
+
+export async function chooseProvider(config: ProviderSettings, log: { warn(obj: object, msg: string): void }, clock: Clock): Promise<ProviderChoice> {
   const simulated = () => createSimulatedProvider({ seed: config.simulationSeed, universe: UNIVERSE, clock });
   const yahoo = () => createYahooProvider({ timeoutMs: 10_000, retries: 2, logger: log });
   switch (config.marketDataProvider) {
