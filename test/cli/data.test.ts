@@ -110,3 +110,25 @@ describe(`stockmind backfill (${SCALE})`, () => {
     expect(period.stderr).toContain('expected one of 1mo, 3mo, 6mo, 1y, 5y');
   });
 });
+
+describe(`stockmind scan (${SCALE})`, () => {
+  it('scans the active symbols with enough history, says how many it left out, and saves the scan', async () => {
+    expect((await stockmind(['backfill', '--symbols', 'KO,PEP', '--period', '1y'])).code).toBe(0);
+    const result = await stockmind(['scan', '--timeframe', 'daily']);
+    expect(result.code).toBe(0);
+    const line = /^daily: scanned (\d+) of (\d+) active symbols.* at (\S+)$/m.exec(result.stdout);
+    expect(line, result.stdout).not.toBeNull();
+    expect(Number(line![1])).toBeGreaterThanOrEqual(2);
+    expect(Number(line![2])).toBe(100);
+    // Only the timeframe asked for.
+    expect(result.stdout).not.toMatch(/^(weekly|monthly):/m);
+    const saved = await withRuntime((r) => r.repositories.scans.latestTime('daily'));
+    expect(saved?.toISOString()).toBe(new Date(line![3]!).toISOString());
+  }, 120_000);
+
+  it('refuses a timeframe it does not know, naming the ones it does', async () => {
+    const result = await stockmind(['scan', '--timeframe', 'hourly']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('daily, weekly, monthly');
+  });
+});
