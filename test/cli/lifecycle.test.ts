@@ -24,14 +24,15 @@ const PASSWORD = 'violet-harbor-92-tensile';
 
 /**
  * A POST whose body arrives in two parts: in flight until `finish()` sends the rest. Resolves once
- * the first part has left, and the server has had a moment to read its headers (a request the
- * server has not yet read is not in flight: closing refuses it).
+ * the server has logged the request's arrival (a request the server has not yet read is not in
+ * flight: closing refuses it).
  */
-async function trickled(url: string, body: string): Promise<{ finish(): void; response: Promise<{ status: number; body: string }>; request: ClientRequest }> {
+async function trickled(server: StockmindProcess, url: string, body: string): Promise<{ finish(): void; response: Promise<{ status: number; body: string }>; request: ClientRequest }> {
+  const arrivals = () => server.output().split(`"url":"${new URL(url).pathname}"`).length - 1;
+  const before = arrivals();
   const request = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
   const split = Math.floor(body.length / 2);
-  await new Promise<void>((resolve, reject) => request.write(body.slice(0, split), (error) => (error ? reject(error) : resolve())));
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  request.write(body.slice(0, split));
   const response = (once(request, 'response') as Promise<[IncomingMessage]>).then(async ([answer]) => {
     let text = '';
     for await (const chunk of answer) text += chunk;
@@ -39,6 +40,7 @@ async function trickled(url: string, body: string): Promise<{ finish(): void; re
   });
   response.catch(() => undefined);
   request.on('error', () => undefined);
+  await waitFor(() => arrivals() > before, 10_000, 'the server to read the request');
   return { request, response, finish: () => request.end(body.slice(split)) };
 }
 
@@ -113,7 +115,7 @@ describe(`SIGTERM to \`stockmind start\` with requests, sockets${SCALE === 'embe
         return (jobs.body?.data as { jobs: Array<{ name: string; running: boolean }> }).jobs.find((job) => job.name === 'cleanup_old_data')?.running;
       }, 30_000, 'the job to run');
     }
-    const registration = await trickled(`${base}/api/auth/register/`, JSON.stringify({ email: 'late@example.com', password: PASSWORD, fullName: 'Arrived During Shutdown' }));
+    const registration = await trickled(server, `${base}/api/auth/register/`, JSON.stringify({ email: 'late@example.com', password: PASSWORD, fullName: 'Arrived During Shutdown' }));
 
     server.child.kill('SIGTERM');
     await waitFor(() => server!.output().includes('SIGTERM received'), 10_000, 'the signal to be handled');
@@ -161,7 +163,7 @@ describe.runIf(SCALE === 'embedded')('a second signal, and the grace period (emb
   it('exits at once on a second signal while a request is still in flight', async () => {
     const server = start('60');
     const base = await server.baseUrl();
-    const stuck = await trickled(`${base}/api/auth/login/`, JSON.stringify({ email: 'nobody@example.com', password: PASSWORD }));
+    const stuck = await trickled(server, `${base}/api/auth/login/`, JSON.stringify({ email: 'nobody@example.com', password: PASSWORD }));
     server.child.kill('SIGTERM');
     await waitFor(() => server.output().includes('SIGTERM received'), 10_000, 'the first signal to be handled');
     server.child.kill('SIGTERM');
@@ -173,7 +175,7 @@ describe.runIf(SCALE === 'embedded')('a second signal, and the grace period (emb
   it('exits 1 when the grace period runs out', async () => {
     const server = start('1');
     const base = await server.baseUrl();
-    const stuck = await trickled(`${base}/api/auth/login/`, JSON.stringify({ email: 'nobody@example.com', password: PASSWORD }));
+    const stuck = await trickled(server, `${base}/api/auth/login/`, JSON.stringify({ email: 'nobody@example.com', password: PASSWORD }));
     server.child.kill('SIGINT');
     expect(await exitOf(server)).toBe(1);
     expect(server.output()).toContain('shutdown grace period over');
