@@ -1,7 +1,7 @@
 // The WebSocket protocol over real sockets: every message type, every limit, the slow-client rules
 // and the 1001 close, on both scales (embedded: the in-process bus; scaled: Redis pub/sub).
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { stockChannel } from '../../src/services/market/quote-ingest.ts';
+import { quoteKey, stockChannel } from '../../src/services/market/quote-ingest.ts';
 import { userChannel } from '../../src/services/alerts/channel.ts';
 import { register, startServer, type TestServer } from '../support/http.ts';
 import { market, MARKET_NOW, type Market } from '../support/market.ts';
@@ -40,11 +40,13 @@ describe('subscribing and live updates', () => {
   it('sends a subscriber outside market hours the last session\'s close at once', async () => {
     m.clock.set(new Date('2026-11-28T18:00:00Z')); // a Saturday; Friday the 27th closed early, at 13:00 New York
     try {
+      // Another test may have cached a quote of Tuesday (this clock went back and forth; real time does not).
+      await m.server.app.infra.cache.delete(quoteKey('XOM'));
       const ws = await client(m.server);
-      ws.send({ type: 'subscribe', symbol: 'JPM' });
-      await ws.next(subscribed('JPM'));
-      const snapshot = await ws.next(updateOf('stock_update', 'JPM'));
-      expect(snapshot.data).toMatchObject({ symbol: 'JPM', timestamp: '2026-11-27T18:00:00.000Z', source: 'simulated' });
+      ws.send({ type: 'subscribe', symbol: 'XOM' });
+      await ws.next(subscribed('XOM'));
+      const snapshot = await ws.next(updateOf('stock_update', 'XOM'));
+      expect(snapshot.data).toMatchObject({ symbol: 'XOM', timestamp: '2026-11-27T18:00:00.000Z', source: 'simulated' });
       expect(snapshot.data.price).toBeGreaterThan(0);
     } finally {
       m.clock.set(MARKET_NOW);
