@@ -88,21 +88,27 @@ describe.runIf(SCALE === 'scaled')('a worker whose Redis restarts empty (scaled)
     const redis = await ownRedis();
     const fired: number[] = [];
     const tick: ScheduledJob = { name: 'tick', cron: '* * * * * *', timezone: 'UTC', queue: 'default', gate: 'always', retry: { delaysMs: [] }, description: 'test tick' };
-    const workers = await startWorkers({
+    // Two workers, as two processes would be (each its own connections): a slot must run on one of them only.
+    const start = () => startWorkers({
       redisUrl: redis.url, prefix: 'stockmind-test:restart:', queues: ['default'], schedule: [tick],
       handlers: { tick: async (run) => { fired.push(run.firedAt.getTime()); return {}; } }, log,
     });
+    const workers = [await start(), await start()];
     try {
       await waitFor(() => fired.length >= 2, 15_000, 'the first fires');
       await redis.kill();
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       await redis.start();
       const restartedAt = Date.now();
-      await waitFor(() => fired.filter((at) => at > restartedAt).length >= 2, 20_000, 'fires after Redis came back');
-      // Once per slot: no fire time twice.
+      await waitFor(() => fired.filter((at) => at > restartedAt).length >= 4, 20_000, 'fires after Redis came back');
+      // Once per slot: no fire time twice, across both workers.
       expect(new Set(fired).size).toBe(fired.length);
+      // And none missed once Redis is back: the slots after the first fire that followed the restart are every second.
+      const after = fired.filter((at) => at > restartedAt).sort((a, b) => a - b);
+      const gaps = after.slice(1).map((at, i) => at - after[i]!);
+      expect(gaps.every((gap) => gap === 1_000), `gaps between fires: ${gaps.join(', ')}`).toBe(true);
     } finally {
-      await workers.close();
+      await Promise.all(workers.map((w) => w.close()));
       await redis.kill();
     }
   }, 60_000);
