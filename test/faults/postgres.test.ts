@@ -1,9 +1,11 @@
 // PostgreSQL connections cut under traffic (pg_terminate_backend, as a failover or a restart does):
 // reads are retried once on a fresh connection, a write that loses its connection answers 503
 // and is never half-applied, nothing answers 500 and nothing hangs.
+import { once } from 'node:events';
+import { connect, createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnStockmind, timed, type StockmindProcess, type Timed } from '../support/processes.ts';
+import { spawnStockmind, timed, waitFor, type StockmindProcess, type Timed } from '../support/processes.ts';
 import { SCALE, testEnvironment, type TestEnvironment } from '../support/scale.ts';
 
 const BOUND_MS = 6_000;
@@ -78,5 +80,102 @@ describe.runIf(SCALE === 'scaled')('PostgreSQL connections terminated under traf
     expect(rows[0].users).toBe(rows[0].profiles);
     const created = answers.filter((a) => a.what === 'register' && a.status === 201).length;
     expect(rows[0].users).toBeGreaterThanOrEqual(created + 1);
+  }, 120_000);
+});
+
+/**
+ * PostgreSQL between the API and the database: forwards until `stop()`, which cuts every connection
+ * and from then on accepts new ones without ever answering (a database host that stopped answering),
+ * until `resume()`.
+ */
+async function pgProxy(target: URL): Promise<{ port: number; stop(): void; resume(): void; close(): Promise<void> }> {
+  const open = new Set<Socket>();
+  let answering = true;
+  const track = (socket: Socket) => {
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
+    socket.on('error', () => socket.destroy());
+  };
+  const server = createServer((client) => {
+    track(client);
+    if (!answering) return; // accepted, never answered
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    track(upstream);
+    upstream.on('close', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+    client.pipe(upstream).pipe(client);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    port: (server.address() as { port: number }).port,
+    stop() {
+      answering = false;
+      for (const socket of open) socket.destroy();
+    },
+    resume() {
+      answering = true;
+      for (const socket of open) socket.destroy();
+    },
+    async close() {
+      for (const socket of open) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe.runIf(SCALE === 'scaled')('PostgreSQL that stops answering (scaled)', () => {
+  const CONNECT_TIMEOUT_MS = 1_000;
+  let environment: TestEnvironment;
+  let proxy: Awaited<ReturnType<typeof pgProxy>>;
+  let api: StockmindProcess;
+  let base: string;
+  let token: string;
+
+  beforeAll(async () => {
+    environment = await testEnvironment();
+    const direct = new URL(environment.env.DATABASE_URL!);
+    proxy = await pgProxy(direct);
+    const proxied = new URL(direct);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(proxy.port);
+    api = spawnStockmind(['start'], {
+      ...environment.env, DATABASE_URL: proxied.toString(), DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info',
+    });
+    base = await api.baseUrl();
+    const registered = await timed(`${base}/api/auth/register/`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'silent@example.com', password: 'violet-harbor-92-tensile', fullName: 'Si Lent' }),
+    });
+    token = (registered.body?.data as { token: string }).token;
+  }, 90_000);
+
+  afterAll(async () => {
+    await api?.kill();
+    await proxy?.close();
+    await environment?.cleanup();
+  });
+
+  it('answers 503 with Retry-After within the connect timeout, names the database in health, and recovers', async () => {
+    const auth = { authorization: `Bearer ${token}` };
+    const add = (symbol: string) => timed(`${base}/api/portfolio/watchlist/`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ symbol }) });
+    expect((await add('MSFT')).status).toBe(201);
+
+    proxy.stop();
+    const answers = await Promise.all([add('NVDA'), timed(`${base}/api/portfolio/watchlist/`, { headers: auth }), timed(`${base}/api/health/`)]);
+    for (const answer of answers) {
+      expect(answer.status).toBe(503);
+      expect(answer.retryAfter).not.toBeNull();
+      // A read is tried once more on a fresh connection: at most two connect timeouts, and some slack.
+      expect(answer.ms).toBeLessThan(2 * CONNECT_TIMEOUT_MS + 1_500);
+    }
+    expect((answers[2]!.body as { errors?: Record<string, string[]> }).errors?.database?.[0]).toMatch(/^database: /);
+
+    proxy.resume();
+    await waitFor(async () => (await timed(`${base}/api/health/`)).status === 200, 20_000, 'health to recover');
+    expect((await add('NVDA')).status).toBe(201);
+    const list = await timed(`${base}/api/portfolio/watchlist/`, { headers: auth });
+    // The write refused during the outage was not half-applied: NVDA once, added after.
+    expect((list.body?.data as Array<{ symbol: string }>).map((entry) => entry.symbol).sort()).toEqual(['MSFT', 'NVDA']);
   }, 120_000);
 });
