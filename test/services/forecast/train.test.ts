@@ -74,6 +74,19 @@ describe('a trained model', async () => {
     expect(other.manifest.version.split('.')[1]).not.toBe(model.manifest.version.split('.')[1]);
   });
 
+  it('stops early once validation stops improving, and keeps the best epoch\'s weights', async () => {
+    const seen: TrainingEvent[] = [];
+    const stopped = await trainForecastModel(data, { ...tiny, epochs: 200, patience: 2, onEvent: (event) => seen.push(event) });
+    const epochs = seen.filter((e): e is Extract<TrainingEvent, { kind: 'epoch' }> => e.kind === 'epoch');
+    const { training } = stopped.manifest;
+    expect(training.epochs).toBe(epochs.length);
+    expect(training.epochs).toBeLessThan(200);
+    // It ran exactly `patience` epochs past the best one, none of which improved on it.
+    expect(training.epochs - training.bestEpoch).toBe(2);
+    expect(epochs.slice(-2).every((e) => !e.improved)).toBe(true);
+    expect(training.validationLoss).toBe(Math.min(...epochs.map((e) => e.validationLoss)));
+  }, 60_000);
+
   it('refuses a training window with no history after it to backtest on', async () => {
     await expect(trainForecastModel(data, { ...tiny, trainThrough: '2030-01-01' })).rejects.toThrow(/No validation windows|No bars after/);
   });
