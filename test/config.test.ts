@@ -136,6 +136,19 @@ describe('analytics and fault settings', () => {
     expect(errorOf({ ...base(), RISK_FREE_RATE: '4%' }).variable).toBe('RISK_FREE_RATE');
   });
 
+  it('gives WebSocket connections the symbol limits of their tier by default', () => {
+    const { realtime } = loadConfig({ STOCKMIND_DATA_DIR: 'memory://' });
+    expect(realtime.symbolsPerConnection).toEqual({ anonymous: 50, basic: 100, premium: 250, pro: 1_000 });
+    expect(realtime.heartbeatSeconds).toBe(30);
+  });
+
+  it('runs metrics and reports as configured: /metrics on, worker metrics on 9464, no Sentry, 25 s to shut down', () => {
+    const config = loadConfig({ STOCKMIND_DATA_DIR: 'memory://' });
+    expect(config).toMatchObject({ metrics: true, metricsToken: null, workerMetricsPort: 9464, sentryDsn: null, shutdownGraceSeconds: 25 });
+    expect(loadConfig({ STOCKMIND_DATA_DIR: 'memory://', METRICS: 'off', SHUTDOWN_GRACE_SECONDS: '5' })).toMatchObject({ metrics: false, shutdownGraceSeconds: 5 });
+    expect(errorOf({ STOCKMIND_DATA_DIR: 'memory://', SENTRY_DSN: 'not a url' }).message).toContain('SENTRY_DSN');
+  });
+
   it('bounds how long a request may wait on Redis and PostgreSQL', () => {
     expect(loadConfig(base())).toMatchObject({ redisTimeoutMs: 1_000, databaseTimeouts: { connectMs: 3_000, statementMs: 10_000 }, jobLockMs: 30_000 });
     expect(errorOf({ ...base(), REDIS_TIMEOUT_MS: '0' }).variable).toBe('REDIS_TIMEOUT_MS');
