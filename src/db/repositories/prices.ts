@@ -92,11 +92,49 @@ class LoadTally {
   }
 }
 
+/**
+ * Keeps stock_prices' planner statistics current, as PostgreSQL's autovacuum does (PGlite runs none):
+ * ANALYZE once the rows written since the last one reach 10% of the table (and at least 1,000).
+ * Without statistics the planner may read one symbol's range through the (interval, timestamp)
+ * index, filtering out every other symbol's bars in it: each stock detail, each recorded quote then
+ * costs time in proportion to the whole table.
+ */
+class TableStatistics {
+  private written = 0;
+  private rowsAtLastAnalyze = 0;
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly db: Db, private readonly table: string) {}
+
+  private sized: Promise<void> | null = null;
+
+  async wrote(rows: number): Promise<void> {
+    this.written += rows;
+    // The table's size as its statistics last saw it (-1: never analyzed), once per process.
+    this.sized ??= this.db.execute(sql`select reltuples from pg_class where relname = ${this.table}`).then(
+      (result) => { this.rowsAtLastAnalyze = Math.max(0, Number((result as unknown as { rows: Array<{ reltuples: number }> }).rows[0]?.reltuples ?? 0)); },
+      () => {},
+    );
+    await this.sized;
+    if (this.running || this.written < Math.max(1_000, this.rowsAtLastAnalyze * 0.1)) return;
+    const rowsNow = this.rowsAtLastAnalyze + this.written;
+    this.written = 0;
+    this.running = this.db.execute(sql.raw(`analyze ${this.table}`)).then(
+      () => { this.rowsAtLastAnalyze = rowsNow; },
+      // A failed ANALYZE costs speed, not data: the next writes try again.
+      () => { this.written += rowsNow - this.rowsAtLastAnalyze; },
+    ).finally(() => { this.running = null; });
+    await this.running;
+  }
+}
+
 export class PriceRepository {
   private readonly db: Db;
+  private readonly statistics: TableStatistics;
 
   constructor(private readonly database: Database) {
     this.db = database.db;
+    this.statistics = new TableStatistics(this.db, 'stock_prices');
   }
 
   /**
@@ -119,6 +157,12 @@ export class PriceRepository {
    */
   async upsertBars(symbol: string, interval: BarInterval, bars: readonly Bar[], source: PriceSource, mode: 'replace' | 'merge' = 'replace'): Promise<WriteResult> {
     if (bars.length === 0) return { stored: 0, skipped: 0 };
+    const result = await this.writeBars(symbol, interval, bars, source, mode);
+    await this.statistics.wrote(result.stored);
+    return result;
+  }
+
+  private writeBars(symbol: string, interval: BarInterval, bars: readonly Bar[], source: PriceSource, mode: 'replace' | 'merge'): Promise<WriteResult> {
     return this.db.transaction(async (tx) => {
       const decision = mixing(await this.symbolSource(symbol, tx), source);
       if (decision === 'refuse') return { stored: 0, skipped: bars.length, reason: `${symbol} holds real prices; simulated bars are not mixed in` };
@@ -185,6 +229,12 @@ export class PriceRepository {
    * Symbols the rows name get a stock row when missing; real prices replace simulated ones.
    */
   async bulkLoad(read: () => AsyncIterable<BarRow[]>): Promise<LoadResult> {
+    const result = await this.load(read);
+    await this.statistics.wrote(result.inserted + result.updated);
+    return result;
+  }
+
+  private load(read: () => AsyncIterable<BarRow[]>): Promise<LoadResult> {
     return this.withCopySession(async (session) => {
       // The symbol foreign key is checked at commit, after the stocks it needs are created.
       await session.exec('set constraints stock_prices_symbol_stocks_symbol_fk deferred');
@@ -302,6 +352,12 @@ export class PriceRepository {
    * not touched; a row changed meanwhile fails the run rather than being lost). Answers how many went.
    */
   async retire(interval: BarInterval, cutoff: Date, keep: ((chunks: AsyncIterable<PriceRow[]>) => Promise<void>) | null, chunkSize = 10_000): Promise<number> {
+    const deleted = await this.retireRows(interval, cutoff, keep, chunkSize);
+    await this.statistics.wrote(deleted);
+    return deleted;
+  }
+
+  private retireRows(interval: BarInterval, cutoff: Date, keep: ((chunks: AsyncIterable<PriceRow[]>) => Promise<void>) | null, chunkSize: number): Promise<number> {
     const older = and(eq(stockPrices.interval, interval), lt(stockPrices.timestamp, cutoff));
     return this.db.transaction(async (tx) => {
       // A first run over a large backlog may take longer than the pool's statement timeout.
