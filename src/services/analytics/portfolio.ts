@@ -90,13 +90,17 @@ export interface SeriesPoint {
   benchmarkGrowth: number | null;
 }
 
-export interface PerformanceView {
+/** What a performance and a risk answer both start with: the window asked and the one measured. */
+export interface AnswerHeading {
   period: Period;
   currency: string | null;
   asOf: string;
   from: string | null;
   to: string | null;
   benchmark: string;
+}
+
+export interface PerformanceView extends AnswerHeading {
   timeWeightedReturn: number | null;
   moneyWeightedReturn: number | null;
   moneyWeightedReturnPeriod: number | null;
@@ -110,13 +114,7 @@ export interface PerformanceView {
   notes: string[];
 }
 
-export interface RiskView {
-  period: Period;
-  currency: string | null;
-  asOf: string;
-  from: string | null;
-  to: string | null;
-  benchmark: string;
+export interface RiskView extends AnswerHeading {
   riskFreeRate: number;
   observations: number;
   volatility: number | null;
@@ -205,8 +203,7 @@ interface Prepared {
   notes: string[];
 }
 
-/** What a performance and a risk answer both start with: the window asked and the one measured. */
-function heading(query: PerformanceQuery, prepared: Prepared, measured: { from: string | null; to: string | null }) {
+function heading(query: PerformanceQuery, prepared: Prepared, measured: { from: string | null; to: string | null }): AnswerHeading {
   return { period: query.period, currency: prepared.currency, asOf: prepared.today, from: measured.from, to: measured.to, benchmark: prepared.benchmark };
 }
 
