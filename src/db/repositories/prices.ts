@@ -103,14 +103,14 @@ class TableStatistics {
   private written = 0;
   private rowsAtLastAnalyze = 0;
   private running: Promise<void> | null = null;
+  /** Reads, once per process, the table's size as its statistics last saw it. */
+  private sized: Promise<void> | null = null;
 
   constructor(private readonly db: Db, private readonly table: string) {}
 
-  private sized: Promise<void> | null = null;
-
   async wrote(rows: number): Promise<void> {
     this.written += rows;
-    // The table's size as its statistics last saw it (-1: never analyzed), once per process.
+    // reltuples is -1 for a table never analyzed.
     this.sized ??= this.db.execute(sql`select reltuples from pg_class where relname = ${this.table}`).then(
       (result) => { this.rowsAtLastAnalyze = Math.max(0, Number((result as unknown as { rows: Array<{ reltuples: number }> }).rows[0]?.reltuples ?? 0)); },
       () => {},
