@@ -403,14 +403,12 @@ type ErrorFrame = { code: ErrorCode; message: string; extra?: { symbol?: string;
  * http/errors.ts is for answers; null for anything else (a bug: logged, reported, `internal_error`).
  */
 function errorFrame(error: unknown, message: ClientMessage): ErrorFrame | null {
-  if (message.type === 'auth') {
-    if (error instanceof Unauthenticated || error instanceof RateLimited) return { code: 'unauthenticated', message: `${error.message} The connection stays anonymous.` };
-  } else if (message.type === 'subscribe') {
-    const symbol = normalizeSymbol(message.symbol) ?? message.symbol.slice(0, 32);
-    if (error instanceof NotFound) return { code: 'unknown_symbol', message: `Unknown symbol: ${symbol}.`, extra: { symbol } };
-    if (error instanceof InvalidInput) return { code: 'invalid_symbol', message: error.message, extra: { symbol } };
-    if (error instanceof Unavailable) return { code: 'unavailable', message: error.message, extra: { symbol, retryAfterMs: (error.retryAfterSeconds ?? 30) * 1000 } };
+  if (message.type === 'auth' && (error instanceof Unauthenticated || error instanceof RateLimited)) {
+    return { code: 'unauthenticated', message: `${error.message} The connection stays anonymous.` };
   }
-  if (error instanceof Unavailable) return { code: 'unavailable', message: error.message, extra: { retryAfterMs: (error.retryAfterSeconds ?? 30) * 1000 } };
+  const symbol = message.type === 'subscribe' ? normalizeSymbol(message.symbol) ?? message.symbol.slice(0, 32) : undefined;
+  if (symbol !== undefined && error instanceof NotFound) return { code: 'unknown_symbol', message: `Unknown symbol: ${symbol}.`, extra: { symbol } };
+  if (symbol !== undefined && error instanceof InvalidInput) return { code: 'invalid_symbol', message: error.message, extra: { symbol } };
+  if (error instanceof Unavailable) return { code: 'unavailable', message: error.message, extra: { symbol, retryAfterMs: (error.retryAfterSeconds ?? 30) * 1000 } };
   return null;
 }
