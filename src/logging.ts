@@ -79,22 +79,38 @@ type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 /**
  * A request's logger, made only when the request logs something at an enabled level: most
  * requests log nothing (or only what the level drops), and making a pino child for each of them
- * is work on every request for nothing.
+ * is work on every request for nothing. A class, so each request allocates one small object; the
+ * methods live on the prototype.
  */
+class LazyChild {
+  private real: Logger | null = null;
+
+  constructor(private readonly parent: Logger, private readonly bindings: Record<string, unknown>, private readonly options?: object) {}
+
+  /** The pino child, made on first use. */
+  private made(): Logger {
+    return (this.real ??= this.parent.child(this.bindings, this.options));
+  }
+
+  private at(level: Level, args: unknown[]): void {
+    if (this.parent.isLevelEnabled(level)) (this.made()[level] as (...a: unknown[]) => void)(...args);
+  }
+
+  fatal(...args: unknown[]): void { this.at('fatal', args); }
+  error(...args: unknown[]): void { this.at('error', args); }
+  warn(...args: unknown[]): void { this.at('warn', args); }
+  info(...args: unknown[]): void { this.at('info', args); }
+  debug(...args: unknown[]): void { this.at('debug', args); }
+  trace(...args: unknown[]): void { this.at('trace', args); }
+  silent(): void {}
+  child(more: Record<string, unknown>, moreOptions?: object): Logger { return this.made().child(more, moreOptions); }
+  isLevelEnabled(level: string): boolean { return this.parent.isLevelEnabled(level); }
+  get level(): string { return this.real?.level ?? this.parent.level; }
+  set level(level: string) { this.made().level = level; }
+}
+
 export function lazyChild<L extends Logger>(parent: L, bindings: Record<string, unknown>, options?: object): L {
-  let real: L | null = null;
-  const child = () => (real ??= parent.child(bindings, options) as L);
-  const at = (level: Level) => (...args: unknown[]) => {
-    if (parent.isLevelEnabled(level)) (child()[level] as (...a: unknown[]) => void)(...args);
-  };
-  return {
-    fatal: at('fatal'), error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), trace: at('trace'),
-    silent: () => {},
-    child: (more: Record<string, unknown>, moreOptions?: object) => child().child(more, moreOptions),
-    isLevelEnabled: (level: string) => parent.isLevelEnabled(level),
-    get level() { return real?.level ?? parent.level; },
-    set level(level: string) { child().level = level; },
-  } as unknown as L;
+  return new LazyChild(parent, bindings, options) as unknown as L;
 }
 
 /** What an error report says besides the error: ids and names, never request data. */

@@ -1,22 +1,22 @@
 // The Fastify app: conventions first (ids, JSON, validation, errors, CORS, headers, docs,
 // auth), then each area's routes. Every plugin owns one concern.
 import { randomUUID } from 'node:crypto';
-import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { lazyChild, type ErrorReporter } from '../logging.ts';
 import type { Config } from '../config.ts';
 import { invalid } from '../domain/errors.ts';
 import { ErrorEnvelope, errorBody } from './envelope.ts';
 import { registerAuth, type AuthDeps } from './plugins/auth.ts';
+import { corsStep, type CorsPolicy } from './plugins/cors.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { registerJsonBody } from './plugins/json-body.ts';
 import { registerMetrics, type MetricsEndpoint } from './plugins/metrics.ts';
-import { helmetHeaders, SECURITY_HEADERS } from './plugins/security-headers.ts';
+import { API_SECURITY, DOCUMENT_SECURITY, helmetHeaders } from './plugins/security-headers.ts';
 import { registerValidation } from './plugins/validation.ts';
 import { adminRoutes, type AdminRouteDeps } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -40,12 +40,36 @@ const REQUEST_ID = /^[\w.:-]{1,64}$/;
 /** Loopback origins: a client on the developer's own machine (Vite on :5173, say). */
 const LOOPBACK_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
 
-/** Allowed browser origins, as a static value: @fastify/cors answers those without a callback per request. */
-function corsOrigin(config: Config): boolean | string | RegExp | Array<string | RegExp> {
-  if (config.corsOrigins.includes('*')) return '*';
-  if (config.corsOrigins.length > 0) return config.corsOrigins;
+/** Who may call from a browser on another origin, and with what. */
+function corsPolicy(config: Config): CorsPolicy {
   // No list: any origin while DEBUG, else only this machine's.
-  return config.debug ? true : LOOPBACK_ORIGIN;
+  const origins = config.corsOrigins.includes('*') ? '*' as const
+    : config.corsOrigins.length > 0 ? config.corsOrigins : config.debug ? true : [LOOPBACK_ORIGIN];
+  return {
+    origins,
+    methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'X-Request-Id'],
+    exposedHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'X-Request-Id'],
+    maxAgeSeconds: 600,
+  };
+}
+
+/**
+ * Fastify's per-request log lines ("incoming request", "request completed") are info lines: when
+ * info is off, skip them before their arguments are built. Errors are still logged.
+ */
+class RequestLog extends LogController {
+  constructor(private readonly log: Logger) {
+    super();
+  }
+
+  override incomingRequest(request: FastifyRequest, reply: FastifyReply): void {
+    if (this.log.isLevelEnabled('info')) super.incomingRequest(request, reply);
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error || this.log.isLevelEnabled('info')) super.requestCompleted(error, request, reply);
+  }
 }
 
 /**
@@ -77,6 +101,7 @@ export async function buildServer(config: Config, log: Logger, deps: HttpDeps): 
     frameworkErrors,
     // Typed as Fastify's base logger so plugins and routes see one logger type.
     loggerInstance: log as FastifyBaseLogger,
+    logController: new RequestLog(log),
     bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
@@ -88,42 +113,43 @@ export async function buildServer(config: Config, log: Logger, deps: HttpDeps): 
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
-  // The headers every answer carries, computed once; set in the one hook every request passes.
-  const headers = { ...helmetHeaders(SECURITY_HEADERS) };
+  // The headers every answer carries, computed once; set in the one hook every request passes,
+  // with the checks every request gets, before any route's own work.
+  const headers = helmetHeaders(API_SECURITY);
+  const documentHeaders = helmetHeaders(DOCUMENT_SECURITY);
+  const cors = corsStep(corsPolicy(config));
+  // Django's ALLOWED_HOSTS: refuse requests for a Host we do not serve (DNS rebinding).
+  const allowedHosts = config.allowedHosts.length > 0 && !config.allowedHosts.includes('*')
+    ? new Set(config.allowedHosts.map((host) => host.toLowerCase())) : null;
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(headers);
-    reply.header('X-Request-Id', request.id);
+    reply.header('x-request-id', request.id);
     // A NUL in a path or query value can never be stored or matched: refuse it up front.
     if (request.url.includes('%00')) return done(invalid('NUL characters are not allowed in URLs.', { url: ['Remove %00 from the path or query.'] }));
     if (!request.headers.host) return done(invalid('Missing Host header.', { host: ['HTTP/1.1 requests must name the host.'] }));
-    done();
+    if (allowedHosts && !allowedHosts.has(request.hostname.toLowerCase())) return done(invalid('Invalid Host header.', { host: ['Host not allowed.'] }));
+    // A CORS preflight is answered here, before credentials are asked for.
+    if (!cors(request, reply)) done();
   });
-  if (config.allowedHosts.length > 0 && !config.allowedHosts.includes('*')) {
-    const allowed = new Set(config.allowedHosts.map((host) => host.toLowerCase()));
-    app.addHook('onRequest', async (request, reply) => {
-      // Django's ALLOWED_HOSTS: refuse requests for a Host we do not serve (DNS rebinding).
-      if (!allowed.has(request.hostname.toLowerCase())) return reply.status(400).send(errorBody(400, 'Invalid Host header.', { host: ['Host not allowed.'] }));
-    });
-  }
 
   registerJsonBody(app);
   registerValidation(app);
   registerErrorHandling(app, deps.reports);
   app.addSchema(ErrorEnvelope);
 
-  await app.register(cors, {
-    origin: corsOrigin(config),
-    methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'X-Request-Id'],
-    exposedHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'X-Request-Id'],
-    maxAge: 600,
-    // An OPTIONS request that is not a CORS preflight goes on to the routes (and their 404/405 envelope).
-    strictPreflight: false,
-  });
   app.addHook('onRoute', (route) => {
     // The docs are static and public: no credentials, no quota.
-    if (route.url.startsWith('/api/docs')) route.config = { ...route.config, auth: 'none', rateLimit: false };
+    if (!route.url.startsWith('/api/docs')) return;
+    route.config = { ...route.config, auth: 'none', rateLimit: false };
+    // A page a browser renders gets the document headers in place of the API's.
+    const asDocument = (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      reply.headers(documentHeaders);
+      done();
+    };
+    route.onRequest = [asDocument, ...[route.onRequest ?? []].flat()];
   });
+  // Before any route is added: it composes each route's admission as the route is added.
+  registerAuth(app, deps);
   await app.register(swagger, {
     openapi: {
       info: { title: 'StockMind API', version: deps.health.version, description: 'Quotes, indicators, scanner, forecasts, sentiment, portfolios. Every answer is the envelope `{data, message, status, success}`.' },
@@ -144,7 +170,6 @@ export async function buildServer(config: Config, log: Logger, deps: HttpDeps): 
 
   // After the docs plugin (so /metrics is documented); its hook observes every route all the same.
   if (config.metrics) registerMetrics(app, deps.metrics);
-  registerAuth(app, deps);
   homeRoutes(app, deps.health.version);
   healthRoutes(app, deps.health);
   authRoutes(app, deps);

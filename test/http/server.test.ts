@@ -146,11 +146,19 @@ describe(`HTTP conventions (${SCALE})`, () => {
   it('sends security headers and a request id, keeping a sane incoming one', async () => {
     const answer = await server.call('GET', '/api/health/', { headers: { 'x-request-id': 'trace-abc-123' } });
     expect(answer.headers.get('x-request-id')).toBe('trace-abc-123');
+    // A JSON answer: the headers that act on a response no browser renders (OWASP REST).
     expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(answer.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(answer.headers.get('x-frame-options')).toBe('DENY');
     expect(answer.headers.get('strict-transport-security')).toContain('max-age');
-    expect(answer.headers.get('content-security-policy')).toContain("default-src 'self'");
-    expect(answer.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(answer.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none'");
+    expect(answer.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+    expect(answer.headers.get('cross-origin-opener-policy')).toBeNull();
+    // A page: helmet's document headers.
+    const page = await server.call('GET', '/api/docs/static/index.html');
+    expect(page.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const insane = await server.call('GET', '/api/health/', { headers: { 'x-request-id': 'a b\tc'.repeat(40) } });
     expect(insane.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -244,11 +252,12 @@ describe(`HTTP conventions (${SCALE})`, () => {
   });
 
   it('sends no upgrade-insecure-requests, so the docs load over plain HTTP on any address', async () => {
-    for (const path of ['/api/health/', '/api/docs/static/index.html']) {
+    for (const path of ['/api/docs', '/api/docs/static/index.html']) {
       const csp = (await server.call('GET', path)).headers.get('content-security-policy') ?? '';
       expect(csp).toContain("default-src 'self'");
       expect(csp).not.toContain('upgrade-insecure-requests');
     }
+    expect((await server.call('GET', '/api/health/')).headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
   });
 });
 

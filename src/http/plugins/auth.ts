@@ -119,10 +119,11 @@ export function ipBucket(ip: string): string {
 }
 
 function quotaHeaders(reply: FastifyReply, quota: Quota): void {
-  reply.header('X-RateLimit-Limit', quota.limit);
-  reply.header('X-RateLimit-Remaining', quota.remaining);
+  // Lower-case names, as Fastify stores them (see the security headers in server.ts).
+  reply.header('x-ratelimit-limit', quota.limit);
+  reply.header('x-ratelimit-remaining', quota.remaining);
   // Epoch seconds of the reset, as GitHub's API gives it.
-  reply.header('X-RateLimit-Reset', Math.floor(quota.resetsAt.getTime() / 1000));
+  reply.header('x-ratelimit-reset', Math.floor(quota.resetsAt.getTime() / 1000));
 }
 
 type Mode = 'required' | 'optional' | 'none';
@@ -163,18 +164,23 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     if (limited) settle(request, reply, await deps.quotas.consume(subjectOf(request), limitOf(request)));
   }
 
-  app.addHook('onRequest', (request, reply, done) => {
-    const config = request.routeOptions.config;
-    const mode = config.auth ?? 'optional';
-    const limited = config.rateLimit !== false;
-    // Public, unmetered routes (health, docs) skip the machinery entirely.
-    if (mode === 'none' && !limited) return done();
-    try {
-      if (admitNow(request, reply, mode, limited)) return done();
-    } catch (error) {
-      return done(error as Error);
-    }
-    admit(request, reply, mode, limited).then(() => done(), done);
+  // Each route's admission is composed once, when the route is added: its mode and quota are
+  // fixed then, so a request reads no route options, and public unmetered routes (health, docs,
+  // metrics) get no hook at all. Register this before the routes it guards.
+  app.addHook('onRoute', (route) => {
+    const mode = route.config?.auth ?? 'optional';
+    const limited = route.config?.rateLimit !== false;
+    if (mode === 'none' && !limited) return;
+    const admission = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+      try {
+        if (admitNow(request, reply, mode, limited)) return done();
+      } catch (error) {
+        return done(error as Error);
+      }
+      admit(request, reply, mode, limited).then(() => done(), done);
+    };
+    // First among the route's own hooks: nothing of the route runs for a caller who may not call it.
+    route.onRequest = [admission, ...[route.onRequest ?? []].flat()];
   });
 }
 
