@@ -113,6 +113,9 @@ export async function buildServer(config: Config, log: Logger, deps: HttpDeps): 
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
+  registerJsonBody(app);
+  registerValidation(app);
+  const answerOptions = registerErrorHandling(app, deps.reports);
   // The headers every answer carries, computed once; set in the one hook every request passes,
   // with the checks every request gets, before any route's own work.
   const headers = helmetHeaders(API_SECURITY);
@@ -129,12 +132,11 @@ export async function buildServer(config: Config, log: Logger, deps: HttpDeps): 
     if (!request.headers.host) return done(invalid('Missing Host header.', { host: ['HTTP/1.1 requests must name the host.'] }));
     if (allowedHosts && !allowedHosts.has(request.hostname.toLowerCase())) return done(invalid('Invalid Host header.', { host: ['Host not allowed.'] }));
     // A CORS preflight is answered here, before credentials are asked for.
-    if (!cors(request, reply)) done();
+    if (cors(request, reply)) return;
+    if (request.method === 'OPTIONS') return answerOptions(request, reply);
+    done();
   });
 
-  registerJsonBody(app);
-  registerValidation(app);
-  registerErrorHandling(app, deps.reports);
   app.addSchema(ErrorEnvelope);
 
   app.addHook('onRoute', (route) => {

@@ -1,6 +1,6 @@
 // Every answer that is not a success is the error envelope: thrown errors, validation
 // failures, unknown paths (404) and known paths with the wrong method (405).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import FindMyWay from 'find-my-way';
 import type { ErrorReporter } from '../../logging.ts';
 import { errorBody } from '../envelope.ts';
@@ -8,8 +8,11 @@ import { toEnvelope } from '../errors.ts';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
-/** `reports` hears of every 500 (a bug), with the request id and route pattern; a 503 is an outage we expected, not a report. */
-export function registerErrorHandling(app: FastifyInstance, reports: ErrorReporter): void {
+/**
+ * `reports` hears of every 500 (a bug), with the request id and route pattern; a 503 is an outage
+ * we expected, not a report. Returns the answer to an OPTIONS request that is not a preflight.
+ */
+export function registerErrorHandling(app: FastifyInstance, reports: ErrorReporter): (request: FastifyRequest, reply: FastifyReply) => void {
   // A second router knows every path with its methods, to tell 405 from 404.
   const known = FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true });
   app.addHook('onRoute', (route) => {
@@ -27,14 +30,14 @@ export function registerErrorHandling(app: FastifyInstance, reports: ErrorReport
   const allowedOn = (path: string) => METHODS.filter((method) => known.find(method, path) !== null);
 
   // OPTIONS that is not a CORS preflight asks which methods a path has: Allow for a known path,
-  // the 404 envelope for an unknown one (preflights are the CORS plugin's).
-  app.addHook('onRequest', (request, reply, done) => {
-    if (request.method !== 'OPTIONS' || (request.headers.origin && request.headers['access-control-request-method'])) return done();
+  // the 404 envelope for an unknown one. The server's front hook calls this (one hook for every
+  // request, not one more); preflights are answered before it, by the CORS step.
+  const answerOptions = (request: FastifyRequest, reply: FastifyReply): void => {
     const path = request.url.split('?')[0] ?? '/';
     const allowed = allowedOn(path);
     if (allowed.length === 0) return void reply.status(404).send(errorBody(404, `Not found: OPTIONS ${path}`));
-    reply.status(204).header('Allow', [...allowed, 'OPTIONS'].join(', ')).send();
-  });
+    void reply.status(204).header('allow', [...allowed, 'OPTIONS'].join(', ')).send();
+  };
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
@@ -58,4 +61,5 @@ export function registerErrorHandling(app: FastifyInstance, reports: ErrorReport
     else request.log.info({ status, message: body.message }, 'request rejected');
     return reply.status(status).headers(headers).send(body);
   });
+  return answerOptions;
 }

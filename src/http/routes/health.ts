@@ -50,35 +50,42 @@ async function check(ping: () => Promise<unknown>) {
   }
 }
 
-type CheckResult = Awaited<ReturnType<typeof check>> | { status: 'not_configured' };
+type CheckResult = (Awaited<ReturnType<typeof check>> & { kind?: string }) | { status: 'not_configured' };
+interface Checked { database: CheckResult; redis: CheckResult; down: string[] }
 
-/** Runs the checks at most once per CHECK_REUSE_MS; concurrent callers share the run in flight. */
-function reusedChecks(deps: HealthDeps) {
-  let last: { at: number; result: Promise<[CheckResult, CheckResult]> } | null = null;
+/**
+ * Runs the checks at most once per CHECK_REUSE_MS; concurrent callers share the run in flight,
+ * and once it has finished its result is read without waiting (a balancer polling hard gets its
+ * answer in the same turn of the event loop).
+ */
+function reusedChecks(deps: HealthDeps): () => Checked | Promise<Checked> {
+  let last: { at: number; result: Promise<Checked>; done: Checked | null } | null = null;
   return () => {
     if (!last || Date.now() - last.at >= CHECK_REUSE_MS) {
-      last = {
+      const run: { at: number; result: Promise<Checked>; done: Checked | null } = {
         at: Date.now(),
+        done: null,
         result: Promise.all([
           check(() => deps.database.ping()),
           deps.redis ? check(() => deps.redis!.ping()) : Promise.resolve({ status: 'not_configured' as const }),
-        ]),
+        ]).then(([database, redis]) => ({
+          database: { ...database, kind: deps.database.kind },
+          redis,
+          down: [database.status === 'down' && `database: ${database.error}`, redis.status === 'down' && `redis: ${redis.error}`].filter(Boolean) as string[],
+        })),
       };
+      void run.result.then((checked) => { run.done = checked; });
+      last = run;
     }
-    return last.result;
+    return last.done ?? last.result;
   };
 }
 
 export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
   const startedAt = Date.now();
   const checks = reusedChecks(deps);
-  app.get('/api/health/', {
-    config: { auth: 'none', rateLimit: false },
-    schema: { tags: ['operations'], summary: 'Database and Redis reachability, version', response: responses(Envelope(Health), [503]) },
-  }, async () => {
-    const [database, redis] = await checks();
+  const answer = ({ database, redis, down }: Checked) => {
     const degraded = deps.degradation.current();
-    const down = [database.status === 'down' && `database: ${database.error}`, redis.status === 'down' && `redis: ${redis.error}`].filter(Boolean) as string[];
     if (down.length > 0) {
       const fields = Object.fromEntries(down.map((line) => [line.split(':')[0]!, [line]]));
       for (const [part, state] of Object.entries(degraded)) fields[part] = [`degraded since ${state.since}: ${state.reason}`];
@@ -89,10 +96,19 @@ export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
       version: deps.version,
       scale: deps.scale,
       uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
-      database: { ...database, kind: deps.database.kind },
+      database,
       redis,
       marketData: deps.marketData,
       degraded,
     });
+  };
+  app.get('/api/health/', {
+    config: { auth: 'none', rateLimit: false },
+    schema: { tags: ['operations'], summary: 'Database and Redis reachability, version', response: responses(Envelope(Health), [503]) },
+  // Not async: with the last checks at hand, the answer is returned at once (Fastify sends a
+  // returned value as it would a resolved one); otherwise the checks' promise is.
+  }, () => {
+    const checked = checks();
+    return checked instanceof Promise ? checked.then(answer) : answer(checked);
   });
 }
