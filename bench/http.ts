@@ -4,15 +4,19 @@
 // Each server runs in its own process; the load generator (autocannon) in this one. The API runs
 // as production runs it (NODE_ENV=production: the code `npm run build` compiled, built first here);
 // `--tsx` measures it through tsx instead, as `npm start` runs it on a fresh clone.
-//   npm run bench:http [-- --seconds 10 --connections 50]
+// This machine's speed drifts by tens of percent over minutes (its two cores are shared), so each
+// route is measured in rounds, every server once per round back to back, and the table gives the
+// median of the rounds: a ratio is taken within a round, never across minutes.
+//   npm run bench:http [-- --seconds 10 --connections 50 --rounds 3]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, tsx: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, rounds: { type: 'string', default: '3' }, tsx: { type: 'boolean', default: false } } });
 const seconds = Number(values.seconds);
+const rounds = Number(values.rounds);
 const connections = Number(values.connections);
 
 async function freePort(): Promise<number> {
@@ -61,6 +65,12 @@ fastify.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 `;
 
 interface Measure { rps: number; p99: number; errors: number }
+
+const median = (numbers: number[]) => {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
 
 async function load(url: string, headers: Record<string, string> = {}): Promise<Measure> {
   const result = await autocannon({ url, connections, duration: seconds, headers, pipelining: 1 });
@@ -131,17 +141,28 @@ try {
     await waitFor(`${fastifyBase}/api/health/`);
     const rows: string[] = [];
     for (const [label, path, headers] of [['GET /api/health/', '/api/health/', {}], ['GET /api/auth/profile/ (JWT)', '/api/auth/profile/', auth]] as const) {
-      await settle(base + path, headers); // warm-up: JIT, caches, connection pools, start-up work
-      const ours = await load(base + path, headers);
-      const baseline = await load(bareBase + path, headers);
-      const framework = await load(fastifyBase + path, headers);
       const offHeaders = path === '/api/auth/profile/' ? unmetered.auth : {};
+      await settle(base + path, headers); // warm-up: JIT, caches, connection pools, start-up work
       await settle(unmetered.base + path, offHeaders);
-      const off = await load(unmetered.base + path, offHeaders);
-      rows.push(`| ${label} | ${ours.rps.toFixed(0)} | ${ours.p99} ms | ${baseline.rps.toFixed(0)} | ${baseline.p99} ms | **${(ours.rps / baseline.rps).toFixed(2)}** | ${framework.rps.toFixed(0)} (${(framework.rps / baseline.rps).toFixed(2)}) | ${off.rps.toFixed(0)} (${((1 - ours.rps / off.rps) * 100).toFixed(1)} %) | ${ours.errors + off.errors} |`);
+      const runs: Array<{ ours: Measure; baseline: Measure; framework: Measure; off: Measure }> = [];
+      for (let round = 0; round < rounds; round += 1) {
+        runs.push({
+          ours: await load(base + path, headers),
+          baseline: await load(bareBase + path, headers),
+          framework: await load(fastifyBase + path, headers),
+          off: await load(unmetered.base + path, offHeaders),
+        });
+      }
+      const of = (pick: (run: (typeof runs)[number]) => number) => median(runs.map(pick));
+      const ratios = runs.map((run) => run.ours.rps / run.baseline.rps);
+      const errors = runs.reduce((sum, run) => sum + run.ours.errors + run.off.errors, 0);
+      rows.push(`| ${label} | ${of((run) => run.ours.rps).toFixed(0)} | ${of((run) => run.ours.p99)} ms | ${of((run) => run.baseline.rps).toFixed(0)} | ${of((run) => run.baseline.p99)} ms `
+        + `| **${median(ratios).toFixed(2)}** (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}) `
+        + `| ${of((run) => run.framework.rps).toFixed(0)} (${of((run) => run.framework.rps / run.baseline.rps).toFixed(2)}) `
+        + `| ${of((run) => run.off.rps).toFixed(0)} (${(of((run) => 1 - run.ours.rps / run.off.rps) * 100).toFixed(1)} %) | ${errors} |`);
     }
-    console.log(`\n${connections} connections, ${seconds} s per run, ${answers['/api/health/'].body.length} / ${answers['/api/auth/profile/'].body.length} bytes per answer (the baselines replay the same headers and body); embedded (PGlite, in-process cache), ${values.tsx ? 'through tsx' : 'compiled (NODE_ENV=production)'}\n`);
-    console.log('| route | StockMind req/s | p99 | bare node:http req/s | p99 | ratio | bare Fastify req/s (ratio) | StockMind, METRICS=off req/s (cost of metrics) | errors |');
+    console.log(`\n${connections} connections, ${seconds} s per run, median of ${rounds} rounds (the ratio's range in brackets), ${answers['/api/health/'].body.length} / ${answers['/api/auth/profile/'].body.length} bytes per answer (the baselines replay the same headers and body); embedded (PGlite, in-process cache), ${values.tsx ? 'through tsx' : 'compiled (NODE_ENV=production)'}\n`);
+    console.log('| route | StockMind req/s | p99 | bare node:http req/s | p99 | ratio (range) | bare Fastify req/s (ratio) | StockMind, METRICS=off req/s (cost of metrics) | errors |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const row of rows) console.log(row);
   } finally {
