@@ -52,6 +52,8 @@ async function check(ping: () => Promise<unknown>) {
 
 type CheckResult = (Awaited<ReturnType<typeof check>> & { kind?: string }) | { status: 'not_configured' };
 interface Checked { database: CheckResult; redis: CheckResult; down: string[] }
+/** One run of the checks: its promise, and its result once it has one. */
+interface CheckRun { at: number; result: Promise<Checked>; done: Checked | null }
 
 /**
  * Runs the checks at most once per CHECK_REUSE_MS; concurrent callers share the run in flight,
@@ -59,10 +61,10 @@ interface Checked { database: CheckResult; redis: CheckResult; down: string[] }
  * answer in the same turn of the event loop).
  */
 function reusedChecks(deps: HealthDeps): () => Checked | Promise<Checked> {
-  let last: { at: number; result: Promise<Checked>; done: Checked | null } | null = null;
+  let last: CheckRun | null = null;
   return () => {
     if (!last || Date.now() - last.at >= CHECK_REUSE_MS) {
-      const run: { at: number; result: Promise<Checked>; done: Checked | null } = {
+      const run: CheckRun = {
         at: Date.now(),
         done: null,
         result: Promise.all([
