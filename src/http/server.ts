@@ -16,6 +16,7 @@ import { corsStep, type CorsPolicy } from './plugins/cors.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { registerJsonBody } from './plugins/json-body.ts';
 import { registerMetrics, type MetricsEndpoint } from './plugins/metrics.ts';
+import { runFirstOnRequest } from './plugins/route-hooks.ts';
 import { API_SECURITY, DOCUMENT_SECURITY, helmetHeaders } from './plugins/security-headers.ts';
 import { registerValidation } from './plugins/validation.ts';
 import { adminRoutes, type AdminRouteDeps } from './routes/admin.ts';
@@ -148,7 +149,7 @@ export async function buildServer(config: Config, log: Logger, deps: HttpDeps): 
       reply.headers(documentHeaders);
       done();
     };
-    route.onRequest = [asDocument, ...[route.onRequest ?? []].flat()];
+    runFirstOnRequest(route, asDocument);
   });
   // Before any route is added: it composes each route's admission as the route is added.
   registerAuth(app, deps);

@@ -6,6 +6,7 @@ import type { Clock } from '../../domain/time.ts';
 import type { AccountService, Principal } from '../../services/accounts.ts';
 import type { DailyQuotas, Quota } from '../../services/quotas.ts';
 import { sessionEnded, type TokenService } from '../../services/tokens.ts';
+import { runFirstOnRequest } from './route-hooks.ts';
 
 export interface Caller extends Principal {
   /** The JWT session (refresh family); null when the API key authenticated. */
@@ -180,7 +181,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
       admit(request, reply, mode, limited).then(() => done(), done);
     };
     // First among the route's own hooks: nothing of the route runs for a caller who may not call it.
-    route.onRequest = [admission, ...[route.onRequest ?? []].flat()];
+    runFirstOnRequest(route, admission);
   });
 }
 
